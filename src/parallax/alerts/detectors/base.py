@@ -1,0 +1,64 @@
+"""The detector contract, river style: public constructor arguments, private learned state, clone and pickle.
+
+A detector sees one observation at a time: ``score_one`` reads its state without changing it, ``learn_one``
+folds the observation in, and ``update`` does both in that order so each score uses only the past. Learned
+state lives in attributes starting with ``_`` and is rebuilt by ``_reset()``; ``clone()`` makes a fresh
+detector with the same arguments; ``pickle`` round-trips the whole state, which is how state is checkpointed.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import pickle
+from datetime import datetime
+from typing import Any, Self
+
+
+class Detector:
+    """Base class: subclasses store every constructor argument as a public attribute of the same name."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        """Rebuild the learned state from the constructor arguments."""
+
+    def params(self) -> dict[str, Any]:
+        """The constructor arguments, read back from the public attributes."""
+        names = [n for n in inspect.signature(type(self).__init__).parameters if n != "self"]
+        return {name: copy.deepcopy(getattr(self, name)) for name in names}
+
+    def clone(self) -> Self:
+        """A new, untrained detector with the same arguments."""
+        return type(self)(**self.params())
+
+    def ready(self, t: datetime) -> bool:
+        """Whether there is enough history to score an observation at ``t`` (ensembles skip the rest)."""
+        return True
+
+    def score_one(self, x: float, t: datetime) -> float:
+        raise NotImplementedError
+
+    def learn_one(self, x: float, t: datetime) -> None:
+        raise NotImplementedError
+
+    def update(self, x: float, t: datetime) -> float:
+        """Score ``x`` against the past, then learn it: the streaming step."""
+        score = self.score_one(x, t)
+        self.learn_one(x, t)
+        return score
+
+    def checkpoint(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def restore(blob: bytes) -> Detector:
+        detector = pickle.loads(blob)
+        if not isinstance(detector, Detector):
+            raise TypeError("checkpoint does not hold a Detector")
+        return detector
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{type(self).__name__}({args})"

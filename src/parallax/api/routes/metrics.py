@@ -1,0 +1,125 @@
+"""Metrics as JSON: every figure of the board and the report is served here."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from parallax.api.deps import CallerDep, SessionDep
+from parallax.metrics.board import Board, compute_board
+from parallax.metrics.declarations import Scope
+from parallax.metrics.engines import StoreEngine
+from parallax.metrics.mirror import MirrorAnswer, load_questionnaire, mirror_gaps
+from parallax.metrics.service import (
+    HIDDEN_ATTRIBUTES,
+    find_hidden_failures,
+    frontline,
+    survey_bias,
+    survey_timing,
+)
+
+router = APIRouter(prefix="/v1/metrics", tags=["metrics"])
+
+PeriodQuery = Annotated[str, Query(pattern="^(day|week|all)$", description="Period grain: day, week or all.")]
+
+
+def _board_json(board: Board) -> dict[str, Any]:
+    return {
+        "workspace_id": board.workspace_id,
+        "attribute": board.attribute,
+        "period": board.period,
+        "engine": board.engine,
+        "cells": [asdict(cell) for cell in board.cells],
+    }
+
+
+@router.get("/overview")
+def overview(
+    caller: CallerDep,
+    session: SessionDep,
+    period: PeriodQuery = "all",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    """The whole workspace: inside view next to outside view and the perception gap, per period."""
+    scope = Scope(caller.workspace_id, None, period, since, until)
+    return _board_json(compute_board(StoreEngine(session), scope))
+
+
+@router.get("/segments")
+def segments(
+    caller: CallerDep,
+    session: SessionDep,
+    attribute: Annotated[str, Query(min_length=1, max_length=60, description="route, airport, channel...")],
+    period: PeriodQuery = "week",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    """One row per (segment value, period) of any attribute; thin cells say so instead of a gap."""
+    scope = Scope(caller.workspace_id, attribute, period, since, until)
+    return _board_json(compute_board(StoreEngine(session), scope))
+
+
+@router.get("/hidden-failures")
+def hidden(
+    caller: CallerDep,
+    session: SessionDep,
+    attributes: Annotated[list[str] | None, Query(description="Attributes to scan (and pair).")] = None,
+    q: Annotated[float, Query(gt=0, lt=1, description="False-discovery rate.")] = 0.05,
+) -> dict[str, Any]:
+    """Segments and two-way combinations significantly worse than the average that hides them."""
+    engine = StoreEngine(session)
+    found = find_hidden_failures(engine, caller.workspace_id, attributes or list(HIDDEN_ATTRIBUTES), q)
+    return {"q": q, "failures": [{"label": f.label, **asdict(f)} for f in found]}
+
+
+@router.get("/survey-bias")
+def bias(
+    caller: CallerDep,
+    session: SessionDep,
+    samples: Annotated[int, Query(ge=10, le=1000, description="Bootstrap samples.")] = 50,
+) -> dict[str, Any]:
+    """Naive vs non-response-corrected CSAT and NPS, with intervals."""
+    return asdict(survey_bias(session, caller.workspace_id, samples=samples))
+
+
+@router.get("/survey-timing")
+def timing(caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """Scores by delay between the moment of friction and the survey answer."""
+    return asdict(survey_timing(session, caller.workspace_id))
+
+
+@router.get("/frontline")
+def frontline_route(
+    caller: CallerDep, session: SessionDep, k: Annotated[int, Query(ge=1, le=20)] = 6
+) -> dict[str, Any]:
+    """Themes in agent notes and escalations with counts and weekly trend."""
+    return {"themes": [asdict(t) for t in frontline(session, caller.workspace_id, k)]}
+
+
+class MirrorAnswerIn(BaseModel):
+    respondent: str = Field(min_length=1, max_length=200)
+    role: str = Field(pattern="^(customer|employee)$")
+    item: str = Field(min_length=1, max_length=100)
+    score: float
+
+
+class MirrorIn(BaseModel):
+    answers: list[MirrorAnswerIn] = Field(min_length=4, max_length=200_000)
+
+
+@router.get("/mirror/questionnaire")
+def questionnaire(caller: CallerDep) -> dict[str, Any]:
+    """The shipped CX Index questionnaire (four dimensions, 25-point scale each)."""
+    return asdict(load_questionnaire())
+
+
+@router.post("/mirror")
+def mirror(body: MirrorIn, caller: CallerDep) -> dict[str, Any]:
+    """Gap per dimension between employees' predictions and customers' answers, with Welch t-tests."""
+    answers = [MirrorAnswer(a.respondent, a.role, a.item, a.score) for a in body.answers]
+    return {"gaps": [asdict(g) for g in mirror_gaps(load_questionnaire(), answers)]}

@@ -1,0 +1,1 @@
+"""Command-line delivery (Typer). Each module registers its commands; no business rules here."""

@@ -1,0 +1,224 @@
+"""``parallax report`` (the board view in the terminal, and an HTML report) and ``parallax bench metrics``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from parallax.cli.context import console, context
+from parallax.cli.groups import bench_app
+from parallax.kit.db import session_scope
+from parallax.metrics.board import Board, cell_stats, compute_board
+from parallax.metrics.declarations import Scope
+from parallax.metrics.engines import StoreEngine
+from parallax.metrics.flaggap import flag_gaps
+from parallax.metrics.report_html import ReportData, render_html
+from parallax.metrics.service import find_hidden_failures, frontline, survey_bias, survey_timing
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--database-url", help="Overrides PARALLAX_DATABASE_URL (default: var/parallax.sqlite)."),
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)
+
+
+def _fmt(value: float | int | None, suffix: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "[dim]-[/]"
+    return f"{value:,.{digits}f}{suffix}" if isinstance(value, float) else f"{value:,}{suffix}"
+
+
+def board_table(board: Board, title: str) -> Table:
+    """One row per cell: what the dashboards say, what customers say unasked, and the gap between."""
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in ("segment", "period", "CSAT % sat", "CSAT mean", "NPS", "resp. rate", "median close h"):
+        table.add_column(column, justify="left" if column in ("segment", "period") else "right")
+    for column in ("voice n", "neg. share", "complaints", "gap (95% CI)"):
+        table.add_column(column, justify="right", style="magenta" if column != "gap (95% CI)" else "bold")
+    for cell in board.cells:
+        i, o, g = cell.inside, cell.outside, cell.gap
+        gap = (
+            f"{g.gap:+.1f} [{g.ci_low:+.1f}, {g.ci_high:+.1f}]"
+            if g.gap is not None and g.ci_low is not None and g.ci_high is not None
+            else "[dim]too little data[/]"
+        )
+        table.add_row(
+            cell.segment,
+            cell.period.isoformat() if cell.period else "all",
+            _fmt(i.csat_satisfied_pct, "%"),
+            _fmt(i.csat_mean, digits=2),
+            _fmt(i.nps),
+            _fmt(i.response_rate_pct, "%"),
+            _fmt(i.median_hours_to_close),
+            _fmt(o.voice),
+            _fmt(o.negative_share_pct, "%"),
+            _fmt(o.complaints),
+            gap,
+        )
+    return table
+
+
+def report(
+    workspace: Annotated[str, typer.Option(help="Workspace to report on.")] = "demo",
+    attribute: Annotated[
+        list[str] | None, typer.Option("--by", help="Segment attribute(s) to break down by (repeatable).")
+    ] = None,
+    period: Annotated[str, typer.Option(help="Period grain for the breakdowns: day, week or all.")] = "all",
+    html: Annotated[
+        Path | None, typer.Option(help="Also write the HTML report (charts) to this file.")
+    ] = None,
+    full: Annotated[
+        bool, typer.Option(help="Also survey bias, hidden failures, timing lag and frontline themes.")
+    ] = True,
+    bias_samples: Annotated[int, typer.Option(help="Bootstrap samples for the corrected CSAT/NPS.")] = 30,
+    flag: Annotated[
+        str | None,
+        typer.Option(
+            help="A company-side yes/no segment as the inside view, e.g. timely_response=yes (CFPB)."
+        ),
+    ] = None,
+    database_url: DbOption = None,
+) -> None:
+    """Print the board view: inside view (surveys, tickets) next to the outside view and their gap."""
+    ctx = context(database_url)
+    with session_scope(ctx.session_factory) as session:
+        engine = StoreEngine(session)
+        if flag is not None:
+            print_flag_gaps(engine, workspace, attribute or ["product"], flag)
+            return
+        overall = compute_board(engine, Scope(workspace, None, "all"))
+        console.print(board_table(overall, f"Workspace {workspace}: inside vs outside"))
+        boards = []
+        for name in attribute or ["route"]:
+            boards.append(compute_board(engine, Scope(workspace, name, period)))
+            console.print(board_table(boards[-1], f"By {name} ({period})"))
+        if not full and html is None:
+            return
+        data = ReportData(
+            workspace,
+            overall,
+            compute_board(engine, Scope(workspace, None, "week")),
+            tuple(boards),
+            survey_bias(session, workspace, samples=bias_samples),
+            tuple(find_hidden_failures(engine, workspace)),
+            survey_timing(session, workspace),
+            tuple(frontline(session, workspace)),
+        )
+    print_findings(data)
+    if html is not None:
+        html.parent.mkdir(parents=True, exist_ok=True)
+        html.write_text(render_html(data))
+        console.print(f"HTML report written to {html}")
+
+
+def print_flag_gaps(engine: StoreEngine, workspace: str, attributes: list[str], flag: str) -> None:
+    """Company-side flag (share of yes) vs the customers' words, per segment, with the gap's interval."""
+    name, _, yes = flag.partition("=")
+    for attribute in attributes:
+        cells = cell_stats(engine, Scope(workspace, f"{attribute}*{name}", "all"))
+        table = Table(title=f"{name}={yes} vs customers' words, by {attribute}", title_justify="left")
+        for column in (attribute, "cases", f"% {name}", "scored texts", "words 0-100", "gap (95% CI)"):
+            table.add_column(column, justify="left" if column == attribute else "right")
+        for g in flag_gaps(cells, yes):
+            gap = (
+                f"{g.gap:+.1f} [{g.ci_low:+.1f}, {g.ci_high:+.1f}]"
+                if g.gap is not None
+                else "[dim]too little data[/]"
+            )
+            table.add_row(g.segment, f"{g.cases:,}", f"{g.inside:.1f}", f"{g.scored:,}", _fmt(g.outside), gap)
+        console.print(table)
+
+
+def print_findings(data: ReportData) -> None:
+    """The corrected survey, hidden failures, timing lag and frontline themes, as terminal tables."""
+    for r in (data.bias.csat, data.bias.nps):
+        if r is not None:
+            console.print(
+                f"[bold]{r.metric}[/]: survey says {r.naive:.1f} [{r.naive_ci[0]:.1f}, {r.naive_ci[1]:.1f}]; "
+                f"corrected for who did not answer {r.corrected:.1f} [{r.corrected_ci[0]:.1f}, "
+                f"{r.corrected_ci[1]:.1f}] ({r.responded:,} of {r.invited:,} invitees answered)"
+            )
+    if data.bias.note:
+        console.print(f"[dim]{data.bias.note}[/]")
+    table = Table(title="Hidden failures (FDR 5%, by impact)", title_justify="left", header_style="bold")
+    for column in ("segment", "n", "bad %", "shrunk %", "vs %", "q", "impact"):
+        table.add_column(column, justify="left" if column == "segment" else "right")
+    for f in data.hidden[:20]:
+        table.add_row(
+            f.label,
+            f"{f.n:,}",
+            f"{f.rate_pct:.1f}",
+            f"{f.shrunk_rate_pct:.1f}",
+            f"{f.comparison_rate_pct:.1f}",
+            f"{f.q_value:.2g}",
+            f"{f.impact:,.1f}",
+        )
+    console.print(table)
+    t = data.timing
+    console.print(
+        f"Survey timing: {t.answers} answers after a known friction, median delay {t.median_lag_hours} h, "
+        f"Spearman rho(delay, score) {t.spearman_rho}; "
+        + ", ".join(f"{b.label}: {_fmt(b.satisfied_pct, '%')} sat (n={b.n})" for b in t.buckets)
+    )
+    themes = Table(title="Frontline themes", title_justify="left", header_style="bold")
+    for column in ("top terms", "notes", "trend/week"):
+        themes.add_column(column, justify="left" if column == "top terms" else "right")
+    for th in data.themes:
+        themes.add_row(", ".join(th.terms[:5]), f"{th.count:,}", f"{th.slope_per_week:+.1f}")
+    console.print(themes)
+
+
+@bench_app.command("metrics")
+def bench_metrics(
+    sizes: Annotated[
+        list[int] | None, typer.Option("--size", help="Interactions to benchmark (repeatable).")
+    ] = None,
+    spark: Annotated[bool, typer.Option(help="Also time the same report on Spark (local mode).")] = False,
+    write: Annotated[bool, typer.Option(help="Write the metrics section of BENCHMARKS.md.")] = True,
+) -> None:
+    """Time the full gap report (20 routes x 8 weeks) on the embedded store, optionally on Spark."""
+    from parallax.kit.benchmarks import write_section
+    from parallax.kit.db import make_engine, make_sessionmaker
+    from parallax.metrics.bench import WORKSPACE, bench_store, timed
+
+    lines = [
+        "## metrics",
+        "",
+        "`parallax bench metrics` — full gap report (route x week: 20 x 8 cells, "
+        "inside, outside, gap with 1,000-sample bootstrap per cell).",
+        "",
+        "| interactions | engine | seconds (best of 3) |",
+        "|---:|---|---:|",
+    ]
+    for n in sizes or [1_000_000]:
+        path = bench_store(Path("var/bench") / f"metrics-{n}.sqlite", n)
+        factory = make_sessionmaker(make_engine(f"sqlite:///{path}"))
+        scope = Scope(WORKSPACE, "route", "week")
+        with factory() as session:
+            seconds = timed(lambda s=session, sc=scope: compute_board(StoreEngine(s), sc))
+        console.print(f"{n:>12,} sqlite  {seconds:7.2f} s")
+        lines.append(f"| {n:,} | sqlite (store SQL) | {seconds:.2f} |")
+        if spark:
+            lines.append(_spark_line(factory, scope, n))
+    if write:
+        write_section("metrics", "\n".join(lines))
+
+
+def _spark_line(factory: object, scope: Scope, n: int) -> str:
+    import tempfile
+
+    from parallax.metrics.bench import WORKSPACE, timed
+    from parallax.metrics.engines import SparkEngine, export_tables, local_spark
+
+    with tempfile.TemporaryDirectory() as tmp, factory() as session, local_spark() as spark:  # type: ignore[operator]
+        export_tables(session, WORKSPACE, Path(tmp))
+        engine = SparkEngine(spark, Path(tmp))
+        seconds = timed(lambda: compute_board(engine, scope), repeat=2)
+    console.print(f"{n:>12,} spark   {seconds:7.2f} s")
+    return f"| {n:,} | spark local[2] via Ibis | {seconds:.2f} |"

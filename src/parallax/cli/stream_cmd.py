@@ -1,0 +1,290 @@
+"""Real-time commands: ``parallax detect series``, ``parallax eval spikes`` (and the stream commands)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import os
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from parallax.alerts.baselines import SCORERS
+from parallax.alerts.nab_corpus import read_series
+from parallax.alerts.series import evaluate, leave_one_out, load, score_series
+from parallax.cli.context import console, err_console
+from parallax.cli.groups import bench_app, eval_app
+from parallax.kit.benchmarks import write_section
+from parallax.stream.bench import BenchResult, run_bench
+
+detect_app = typer.Typer(help="Run the spike detectors over files.", no_args_is_help=True)
+DEFAULT_NAB = Path("../shared/data/nab-dev")
+
+
+@detect_app.command("series")
+def detect_series(
+    input_csv: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="NAB-format CSV: timestamp,value"
+    ),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write timestamp,value,anomaly_score"),
+) -> None:
+    """Score a series in one streaming pass (each score uses only earlier rows), for NAB's own tools."""
+    timestamps, values = read_series(input_csv)
+    scores = score_series(timestamps, values)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["timestamp", "value", "anomaly_score"])
+        for t, x, s in zip(timestamps, values, scores, strict=True):
+            writer.writerow([t.strftime("%Y-%m-%d %H:%M:%S"), f"{x:g}", f"{s:.6f}"])
+    console.print(f"scored {len(scores)} rows -> {output}")
+
+
+@eval_app.command("spikes")
+def eval_spikes(
+    nab_dir: Path = typer.Option(DEFAULT_NAB, help="A NAB-layout folder (data/, labels/, profiles.json)"),
+    detector: str = typer.Option("spike", help=f"One of {', '.join(SCORERS)}"),
+    write: bool = typer.Option(True, help="Write the 'nab' section of BENCHMARKS.md (spike detector only)"),
+    sensitivity: bool = typer.Option(False, help="Instead: the standard score of one-argument variants"),
+) -> None:
+    """NAB scores per series and in total (standard, low-FP and low-FN profiles), plus leave-one-out."""
+    if sensitivity:
+        _sensitivity(nab_dir)
+        return
+    if not (nab_dir / "labels" / "combined_windows.json").is_file():
+        err_console.print(f"no NAB corpus at {nab_dir} (needs labels/combined_windows.json); skipping")
+        raise typer.Exit(2)
+    if detector not in SCORERS:
+        raise typer.BadParameter(f"unknown detector {detector!r}; one of {', '.join(SCORERS)}")
+    corpus, profiles = load(nab_dir)
+    scorer = SCORERS[detector]
+    scores = {s.name: scorer(s) for s in corpus}
+    report = evaluate(corpus, lambda s: scores[s.name], profiles, detector)
+    held = leave_one_out(corpus, scores)
+    table = Table(title=f"NAB ({detector}), threshold optimised over the corpus per profile")
+    for column in ["series", *profiles, "standard, leave-one-out", "windows", "detected", "false pos."]:
+        table.add_column(column, justify="left" if column == "series" else "right")
+    standard = report.results.get("standard") or next(iter(report.results.values()))
+    for i, row in enumerate(standard.series):
+        cells = [f"{report.results[p].series[i].normalised:.1f}" for p in profiles]
+        extra = [f"{held[row.name]:.1f}", str(row.windows), str(row.detected), str(row.false_positives)]
+        table.add_row(Path(row.name).stem, *cells, *extra)
+    totals = [f"{report.results[p].total:.1f}" for p in profiles]
+    table.add_row("TOTAL", *totals, "", "", "", "", style="bold")
+    console.print(table)
+    console.print("thresholds: " + ", ".join(f"{p}={r.threshold:.6f}" for p, r in report.results.items()))
+    if write and detector == "spike":
+        write_section("nab", _markdown(report, held, nab_dir))
+
+
+def _sensitivity(nab_dir: Path) -> None:
+    from parallax.alerts.baselines import VARIANTS, variant_scorer
+    from parallax.alerts.nab import STANDARD
+
+    corpus, _ = load(nab_dir)
+    console.print(
+        "| variant | total | " + " | ".join(Path(s.name).stem for s in corpus) + " |", soft_wrap=True
+    )
+    for name in VARIANTS:
+        result = evaluate(corpus, variant_scorer(name), {"standard": STANDARD}, name).results["standard"]
+        cells = " | ".join(f"{s.normalised:.1f}" for s in result.series)
+        console.print(f"| {name} | {result.total:.1f} | {cells} |", soft_wrap=True)
+
+
+def _markdown(report, held: dict[str, float], nab_dir: Path) -> str:  # type: ignore[no-untyped-def]
+    profiles = list(report.results)
+    lines = [
+        "## NAB (spike detector, tweet-volume development series)",
+        "",
+        f"`parallax eval spikes --nab-dir {nab_dir}`: NAB scoring as published (windows, scaled sigmoid, "
+        "profile weights, one threshold optimised over the corpus, normalised: null = 0, perfect = 100). "
+        "Leave-one-out: each series scored at the threshold optimised on the other four.",
+        "",
+        "| series | " + " | ".join(profiles) + " | standard, leave-one-out |",
+        "|---" * (len(profiles) + 2) + "|",
+    ]
+    standard = report.results["standard"]
+    for i, row in enumerate(standard.series):
+        cells = " | ".join(f"{report.results[p].series[i].normalised:.1f}" for p in profiles)
+        lines.append(f"| {row.name} | {cells} | {held[row.name]:.1f} |")
+    totals = " | ".join(f"**{report.results[p].total:.1f}**" for p in profiles)
+    lines.append(f"| **total** | {totals} | |")
+    return "\n".join(lines)
+
+
+@bench_app.command("stream")
+def bench_stream(
+    seconds: float = typer.Option(300.0, help="How long to publish (300 s for the published figure)"),
+    rate: int = typer.Option(2000, help="Interactions per second"),
+    bus: str = typer.Option("both", help="inprocess, nats or both"),
+    nats_url: str = typer.Option("nats://127.0.0.1:4222", help="NATS server for --bus nats"),
+    workers: int = typer.Option(2, help="Enrichment processes"),
+    compression: float = typer.Option(0.0, help="Simulated seconds per wall second (0: 4 hours per run)"),
+    write: bool = typer.Option(True, help="Write the 'stream' section of BENCHMARKS.md"),
+) -> None:
+    """Arrival-to-alert latency (p50/p95/p99) at a sustained rate, in-process and through NATS."""
+    kinds = ["inprocess", "nats"] if bus == "both" else [bus]
+    compression = compression or max(4 * 3600 / seconds, 1.0)
+    results = []
+    for kind in kinds:
+        console.print(f"[bold]{kind}[/bold]: {rate}/s for {seconds:g} s ...")
+        result = asyncio.run(run_bench(kind, seconds, rate, nats_url, workers, compression))
+        results.append(result)
+        console.print(_bench_line(result))
+    if write:
+        write_section("stream", _bench_markdown(results, workers, compression))
+
+
+def _bench_line(r: BenchResult) -> str:
+    alert = f"{max(r.alert_latencies):.3f} s" if r.alert_latencies else "-"
+    return (
+        f"{r.bus}: published {r.published} ({r.achieved_rate:.0f}/s), processed {r.processed}, "
+        f"duplicates {r.duplicates}, lost {r.lost}; arrival->decision p50 {r.p50:.3f} s, p95 {r.p95:.3f} s, "
+        f"p99 {r.p99:.3f} s; alerts {r.alerts}, arrival->alert (worst) {alert}"
+    )
+
+
+def _bench_markdown(results: list[BenchResult], workers: int, compression: float) -> str:
+    r0 = results[0]
+    lines = [
+        "## Stream (arrival to alert)",
+        "",
+        f"`parallax bench stream --seconds {r0.seconds:g} --rate {r0.rate_target} --workers {workers}`: "
+        f"a paced publisher, enrichment in {workers} processes, per-key detectors, alert rows in SQLite; "
+        f"simulated time runs {compression:g}x so a planted disruption happens within the run. "
+        f"Load average when it ended: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        "",
+        "| bus | seconds | published | rate/s | lost | duplicates | p50 s | p95 s | p99 s | alerts | "
+        "arrival->alert s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        alert = ", ".join(f"{x:.3f}" for x in r.alert_latencies) or "-"
+        lines.append(
+            f"| {r.bus} | {r.seconds:g} | {r.published} | {r.achieved_rate:.0f} | {r.lost} | "
+            f"{r.duplicates} | {r.p50:.3f} | {r.p95:.3f} | {r.p99:.3f} | {r.alerts} | {alert} |"
+        )
+    return "\n".join(lines)
+
+
+stream_app = typer.Typer(help="Run the streaming pipeline (worker, publisher).", no_args_is_help=True)
+
+
+@stream_app.command("worker")
+def stream_worker(
+    nats_url: str = typer.Option("nats://127.0.0.1:4222", help="NATS JetStream server to consume from"),
+    checkpoint: Path = typer.Option(Path("var/stream.ckpt"), help="Where the detector state is checkpointed"),
+    webhook: list[str] = typer.Option([], help="Slack-compatible webhook URL (repeatable)"),
+    smtp_host: str | None = typer.Option(None, help="SMTP server for email alerts"),
+    smtp_port: int = typer.Option(25),
+    email_from: str = typer.Option("alerts@parallax.local"),
+    email_to: list[str] = typer.Option([], help="Recipient (repeatable)"),
+    tier: str = typer.Option("fast", help="Enrichment tier"),
+    database_url: str | None = typer.Option(None, help="Defaults to PARALLAX_DATABASE_URL"),
+) -> None:
+    """Consume interactions from NATS until Ctrl-C; alerts go to the store, webhooks and email."""
+    from parallax.alerts.notify import EmailNotifier, Notifier, WebhookNotifier
+    from parallax.cli.context import context
+    from parallax.stream.checkpoint import FileCheckpoint
+    from parallax.stream.worker import run_stream_worker
+
+    notifiers: list[Notifier] = [WebhookNotifier(url) for url in webhook]
+    if smtp_host and email_to:
+        notifiers.append(EmailNotifier(smtp_host, smtp_port, email_from, tuple(email_to)))
+    ctx = context(database_url)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        import signal
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        stats = await run_stream_worker(
+            ctx.session_factory,
+            stop,
+            nats_url=nats_url,
+            checkpoints=FileCheckpoint(checkpoint),
+            notifiers=notifiers,
+            tier=tier,
+        )
+        console.print(
+            f"processed {stats.processed}, duplicates {stats.duplicates}, new alerts {stats.alerts_new}"
+        )
+
+    asyncio.run(main())
+
+
+@stream_app.command("publish")
+def stream_publish(
+    input_jsonl: Path = typer.Argument(..., exists=True, dir_okay=False, help="One interaction per line"),
+    workspace: str = typer.Option(..., help="Workspace the interactions belong to"),
+    nats_url: str = typer.Option("nats://127.0.0.1:4222"),
+) -> None:
+    """Publish interactions (validated like the HTTP API) to NATS for the worker."""
+    import json
+
+    from parallax.ingest.record import InteractionIn
+    from parallax.stream.nats_bus import NatsBus
+
+    async def main() -> int:
+        bus = await NatsBus(nats_url).connect(consume=False)
+        sent = 0
+        try:
+            with input_jsonl.open() as handle:
+                for line in handle:
+                    if line.strip():
+                        record = InteractionIn.model_validate_json(line)
+                        payload = {"workspace_id": workspace, **json.loads(record.model_dump_json())}
+                        await bus.publish(payload)
+                        sent += 1
+        finally:
+            await bus.close()
+        return sent
+
+    console.print(f"published {asyncio.run(main())} interactions")
+
+
+@eval_app.command("stream-sim")
+def eval_stream_sim(
+    seed: int = typer.Option(7, help="World seed"),
+    days: int = typer.Option(7, help="Simulated days"),
+    customers: int = typer.Option(300_000, help="Customers (volume scales with them)"),
+    write: bool = typer.Option(True, help="Write the 'stream-sim' section of BENCHMARKS.md"),
+) -> None:
+    """Replay a seeded simulated world: storm start to first alert about it, and false alerts."""
+    from parallax.simulate import simulate_world
+    from parallax.stream.sim_replay import replay
+
+    world = simulate_world(seed=seed, days=days, customers=customers)
+    result = replay(world)
+    delay = result.detection_delay
+    delay_text = "not alerted" if delay is None else f"{delay.total_seconds() / 60:+.0f} min"
+    console.print(
+        f"storm {world.disruption.airports} {result.onset:%Y-%m-%d %H:%M} to {result.end:%Y-%m-%d %H:%M}; "
+        f"{result.interactions} interactions; first true alert {delay_text}; "
+        f"false alerts {result.false_alerts} ({result.false_per_week:.1f} per week)"
+    )
+    for alert in result.alerts:
+        verdict = "TRUE " if alert.true else "false"
+        console.print(f"  {verdict} {alert.at:%Y-%m-%d %H:%M} {alert.key} {', '.join(alert.entities[:3])}")
+    if write:
+        rows = "\n".join(
+            f"| {a.at:%Y-%m-%d %H:%M} | {a.key} | {', '.join(a.entities[:3])} | {str(a.true).lower()} |"
+            for a in result.alerts
+        )
+        write_section(
+            "stream-sim",
+            f"## Stream on a simulated world\n\n`parallax eval stream-sim --seed {seed} --days {days} "
+            f"--customers {customers}`: storm over {', '.join(world.disruption.airports)} from "
+            f"{result.onset:%Y-%m-%d %H:%M}; {result.interactions} interactions replayed; first true alert "
+            f"{delay_text} from the storm's start; {result.false_alerts} false alerts "
+            f"({result.false_per_week:.1f} per simulated week).\n\n| alert at | key | entities | verdict |\n"
+            f"|---|---|---|---|\n{rows}",
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(detect_app, name="detect")
+    app.add_typer(stream_app, name="stream")

@@ -1,0 +1,76 @@
+"""The enrichment contract: each step reads and fills ``Enriched`` items for a whole batch.
+
+Example:
+    >>> class Shout:
+    ...     name, version = "shout", "1"
+    ...     def apply(self, batch: list[Enriched]) -> None:
+    ...         for item in batch:
+    ...             item.redacted_text = item.text.upper()
+    >>> batch = [Enriched(interaction_id=1, text="late again")]
+    >>> Pipeline([Shout()]).run(batch)[0].redacted_text
+    'LATE AGAIN'
+    >>> Pipeline([Shout()]).version
+    'shout@1'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass
+class Enriched:
+    """What the pipeline knows about one interaction so far; steps fill the fields they own."""
+
+    interaction_id: int
+    text: str
+    channel: str = "other"
+    kind: str = "message"
+    language: str | None = None
+    language_confidence: float | None = None
+    sentiment_label: str | None = None  # negative | neutral | positive
+    sentiment_score: float | None = None  # in [-1, 1]
+    sentiment_confidence: float | None = None  # calibrated probability of the label
+    sentiment_probs: dict[str, float] = field(default_factory=dict)
+    emotion: str | None = None  # the strongest of emotions, if any is confident
+    emotions: dict[str, float] = field(default_factory=dict)
+    signals: dict[str, float] = field(default_factory=dict)  # friction, repeated_effort, ... in [0, 1]
+    friction: float | None = None
+    repeated_effort: bool | None = None
+    categories: list[tuple[str, float]] = field(default_factory=list)  # (label, confidence), best first
+    category: str | None = None
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    redacted_text: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Step(Protocol):
+    """One unit of enrichment. ``version`` changes whenever its outputs could change."""
+
+    name: str
+    version: str
+
+    def apply(self, batch: list[Enriched]) -> None: ...
+
+
+class Pipeline:
+    """Runs steps in order over a batch; the pipeline version names every step's version."""
+
+    def __init__(self, steps: Sequence[Step]) -> None:
+        self.steps = list(steps)
+
+    @property
+    def version(self) -> str:
+        return "+".join(f"{step.name}@{step.version}" for step in self.steps)
+
+    @property
+    def model_versions(self) -> dict[str, str]:
+        return {step.name: step.version for step in self.steps}
+
+    def run(self, batch: list[Enriched]) -> list[Enriched]:
+        for step in self.steps:
+            step.apply(batch)
+        return batch

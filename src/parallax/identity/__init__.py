@@ -1,0 +1,27 @@
+"""Identity: one customer across channels.
+
+Owns linking identifiers and interactions to customers (deterministic keys, then Splink), merges and
+unmerges with their audit trail, the customer profile (360), threading interactions into journeys and
+cases, reply-chain threading, and the linkage evaluation. Case *lifecycle* (transitions, SLA, replies)
+belongs to ``parallax.cases``. Must not import delivery code (api, web, cli).
+
+Splink and DuckDB are the ``identity`` extra; only ``linkage`` and ``evaluate`` need them.
+"""
+
+from parallax.identity.merges import merge, unmerge
+from parallax.identity.normalise import AuthorFields, Ident, hash_ident, identifiers_of, redact
+from parallax.identity.resolve import Resolution, link_unattached, resolve_ids, resolve_one
+
+__all__ = [
+    "AuthorFields",
+    "Ident",
+    "Resolution",
+    "hash_ident",
+    "identifiers_of",
+    "link_unattached",
+    "merge",
+    "redact",
+    "resolve_ids",
+    "resolve_one",
+    "unmerge",
+]

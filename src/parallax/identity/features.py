@@ -1,0 +1,149 @@
+"""What probabilistic linkage compares: one ``PersonRecord`` per customer (or per deterministic cluster).
+
+Raw identifiers never leave this process: the record holds letter stems of names, emails and handles,
+booking refs, routes and active days, built in memory from interactions and dropped after scoring.
+
+Example:
+    >>> letters("Maria.Garcia_82")
+    'mariagarcia'
+    >>> name_key("  Dr. María   GARCÍA ")
+    'maria garcia'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from parallax.identity.views import InteractionView
+
+TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir"})
+NON_LETTERS = re.compile(r"[^a-z]")
+MIN_STEM = 4
+# A booking ref a customer typed: six capitals/digits with a letter and a digit, after a word announcing it.
+MENTIONED_REF = re.compile(
+    r"(?i:\b(?:ref(?:erence)?|booking|pnr|confirmation|reservation|locator)\b"
+    r"(?:\s+(?:ref(?:erence)?|code|number|no\.?|is))?\s*[:#]?\s*)"
+    r"(?P<ref>(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{6})\b"
+)
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def letters(text: str) -> str:
+    """Letters only, lower-case ASCII: ``maria_g82`` and ``maria.g`` share the stem ``mariag``."""
+    return NON_LETTERS.sub("", _ascii(text))
+
+
+def name_key(text: str) -> str:
+    """A person's name as words of letters, without titles, lower-case ASCII."""
+    words = [NON_LETTERS.sub("", w) for w in _ascii(text).replace(".", " ").split()]
+    return " ".join(w for w in words if w and w not in TITLES)
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """One side of a probabilistic comparison; ``key`` is a customer id (or a cluster key).
+
+    ``stems`` come from email local parts and handles only, so a name is not counted twice; the name's
+    own stem is compared against the other side's stems by the name comparison.
+    """
+
+    key: int
+    name: str | None
+    first_name: str | None
+    last_name: str | None
+    name_stem: str | None
+    stems: tuple[str, ...]
+    booking_refs: tuple[str, ...]
+    trips: tuple[str, ...]
+    routes: tuple[str, ...]
+    days: tuple[str, ...]
+
+    def as_row(self) -> dict[str, object]:
+        return {
+            "unique_id": self.key,
+            "name": self.name,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "name_stem": self.name_stem,
+            "stems": list(self.stems) or None,
+            "booking_refs": list(self.booking_refs) or None,
+            "trips": list(self.trips) or None,
+            "routes": list(self.routes) or None,
+            "days": list(self.days) or None,
+        }
+
+
+def _stems(view: InteractionView) -> set[str]:
+    stems: set[str] = set()
+    if view.author_email and "@" in view.author_email:
+        stems.add(letters(view.author_email.split("@", 1)[0]))
+    if view.author_handle:
+        stems.add(letters(view.author_handle.split("@", 1)[0] or view.author_handle))
+    return {s for s in stems if len(s) >= MIN_STEM}
+
+
+def _trips(view: InteractionView) -> set[str]:
+    """Flight and day: a survey names the trip's date; a post is taken to be about that day's flight."""
+    flight = view.segments.get("flight_number")
+    if not flight:
+        return set()
+    code = str(flight).upper().replace(" ", "")
+    if view.segments.get("trip_date"):
+        return {f"{code}@{str(view.segments['trip_date'])[:10]}"}
+    # People post about a flight on the day or the day after.
+    days = (view.occurred_at.date(), view.occurred_at.date() - timedelta(days=1))
+    return {f"{code}@{day.isoformat()}" for day in days}
+
+
+def mentioned_booking_refs(text: str | None) -> set[str]:
+    """Booking refs a customer typed into a message.
+
+    >>> sorted(mentioned_booking_refs("Ref E97A6X, booking: QX7K2P. Flight PX240, ref LONDON"))
+    ['E97A6X', 'QX7K2P']
+    """
+    return {m.group("ref") for m in MENTIONED_REF.finditer(text or "")}
+
+
+def person_record(key: int, views: Iterable[InteractionView]) -> PersonRecord:
+    """Summarise one customer's inbound interactions into the fields linkage compares."""
+    names: Counter[str] = Counter()
+    stems: set[str] = set()
+    refs: set[str] = set()
+    trips: set[str] = set()
+    routes: set[str] = set()
+    days: set[str] = set()
+    for view in views:
+        if not view.inbound:
+            continue
+        if view.author_name and (name := name_key(view.author_name)):
+            names[name] += 1
+        stems |= _stems(view)
+        refs |= mentioned_booking_refs(view.text)
+        if view.booking_ref:
+            refs.add(view.booking_ref.strip().upper())
+        if route := view.segments.get("route"):
+            routes.add(str(route).upper())
+        days.add(view.occurred_at.date().isoformat())
+        trips |= _trips(view)
+    top = names.most_common(1)[0][0] if names else None
+    words = top.split() if top else []
+    return PersonRecord(
+        key=key,
+        name=top,
+        first_name=words[0] if words else None,
+        last_name=words[-1] if len(words) > 1 else None,
+        name_stem=letters(top) if top else None,
+        stems=tuple(sorted(stems)),
+        booking_refs=tuple(sorted(refs)),
+        trips=tuple(sorted(trips)),
+        routes=tuple(sorted(routes)),
+        days=tuple(sorted(days)),
+    )

@@ -1,0 +1,182 @@
+"""Import a file: read in chunks, map, validate, insert, and commit batch by batch.
+
+Each commit is an acknowledgement: a crash loses at most the batch in flight, and a re-run skips what
+is already stored because inserts are idempotent on (workspace, source, external_id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from parallax.ingest.engine import Mapper
+from parallax.ingest.mapping import MappingSpec
+from parallax.ingest.readers import Chunk, csv_header, infer_format, progress_total, read_chunks
+from parallax.ingest.rejects import RejectsWriter, default_rejects_path
+from parallax.ingest.validate import RowError, validate_rows
+from parallax.store.interactions import insert_interactions
+from parallax.store.workspaces import ensure_workspace
+
+
+@dataclass
+class ImportSummary:
+    """What one run did. ``rows`` counts rows read; each is inserted, a duplicate, or rejected."""
+
+    path: Path
+    format: str
+    mapping: str
+    source: str
+    rows: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    batches: int = 0
+    rejects_path: Path | None = None
+    errors_by_field: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    fmt: str | None = None
+    source: str | None = None
+    batch_size: int = 1000
+    rejects_path: Path | None = None
+    # Write batch n on a worker thread while batch n + 1 is prepared (see _writer); off, one thread does all.
+    overlap: bool = True
+    # Called after every commit with the running summary and the reader's position (bytes, or rows for
+    # Parquet). Progress bars hang here; so do tests that simulate a crash after N batches.
+    on_batch: Callable[[ImportSummary, int], None] | None = None
+
+
+def import_file(
+    path: Path,
+    spec: MappingSpec,
+    session_factory: sessionmaker[Session],
+    workspace_id: str,
+    options: ImportOptions | None = None,
+) -> ImportSummary:
+    """Import ``path`` into ``workspace_id`` (created if missing); returns the summary of this run."""
+    opts = options or ImportOptions()
+    fmt = infer_format(path, opts.fmt)
+    mapper = Mapper(spec, opts.source)
+    summary = ImportSummary(path, fmt, spec.name, mapper.source)
+    rejects_path = opts.rejects_path or default_rejects_path(path)
+    with session_factory() as session:
+        ensure_workspace(session, workspace_id)
+        session.commit()
+    columns = csv_header(path) if fmt == "csv" else None
+    with RejectsWriter(rejects_path, columns) as rejects, _writer(opts.overlap) as writer:
+        in_flight: Future[None] | None = None
+        for chunk in read_chunks(path, fmt, max(1, opts.batch_size)):
+            good, errors = _prepare(mapper, chunk)
+            if in_flight is not None:
+                in_flight.result()  # re-raises a failed write (or a failing on_batch) here, in order
+            batch = _Batch(chunk, good, errors)
+            in_flight = writer.submit(_write, batch, session_factory, workspace_id, rejects, summary, opts)
+        if in_flight is not None:
+            in_flight.result()
+        summary.rejects_path = rejects_path if rejects.count else None
+    return summary
+
+
+class _InlineWriter:
+    """Runs each write at once, on the calling thread: the ``overlap=False`` executor."""
+
+    def __enter__(self) -> _InlineWriter:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def submit(self, fn: Callable[..., None], *args: Any) -> Future[None]:
+        done: Future[None] = Future()
+        try:
+            fn(*args)
+        except Exception as exc:
+            done.set_exception(exc)
+        else:
+            done.set_result(None)
+        return done
+
+
+def _writer(overlap: bool) -> ThreadPoolExecutor | _InlineWriter:
+    """With overlap, the next chunk is read, mapped and validated while the previous one is written: the
+    database drivers release the GIL, so on a machine with a free core the two stages run side by side.
+    Batches commit one at a time, in order, either way."""
+    return ThreadPoolExecutor(1, "parallax-ingest") if overlap else _InlineWriter()
+
+
+@dataclass(frozen=True)
+class _Batch:
+    chunk: Chunk
+    good: list[dict[str, Any]]
+    errors: list[RowError]
+
+
+def _write(
+    batch: _Batch,
+    session_factory: sessionmaker[Session],
+    workspace_id: str,
+    rejects: RejectsWriter,
+    summary: ImportSummary,
+    opts: ImportOptions,
+) -> None:
+    """Insert and commit one batch (the acknowledgement), then record its rejects and report progress."""
+    with session_factory() as session:
+        result = insert_interactions(session, workspace_id, batch.good)
+        session.commit()
+    if batch.errors:
+        rejects.write(batch.errors, _originals(batch.chunk))
+    _count(summary, batch.chunk, result.inserted, result.duplicates, batch.errors)
+    if opts.on_batch is not None:
+        opts.on_batch(summary, batch.chunk.position)
+
+
+def total_units(path: Path, fmt: str | None) -> int:
+    """What ``on_batch``'s position runs up to, for a progress bar."""
+    return progress_total(path, infer_format(path, fmt))
+
+
+def _prepare(mapper: Mapper, chunk: Chunk) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Map then validate the chunk's rows; errors name the source column where there is one."""
+    errors = [RowError(number, field, reason) for number, field, reason, _ in chunk.broken]
+    mapped: list[tuple[int, dict[str, Any]]] = []
+    for number, row in zip(chunk.numbers, chunk.rows, strict=True):
+        record, problems = mapper.map_row(row)
+        if record is None:
+            errors.extend(RowError(number, p.column, p.reason) for p in problems)
+        else:
+            mapped.append((number, record))
+    good, invalid = validate_rows(mapped)
+    errors.extend(RowError(e.row, _column(mapper, e.field), e.reason) for e in invalid)
+    return good, errors
+
+
+def _column(mapper: Mapper, field_name: str) -> str:
+    head = field_name.split(".", 1)[0]
+    column = mapper.column_of(head)
+    return field_name if column == head else column
+
+
+def _originals(chunk: Chunk) -> dict[int, Any]:
+    originals: dict[int, Any] = {number: original for number, _, _, original in chunk.broken}
+    sources = chunk.originals if chunk.originals is not None else chunk.rows
+    originals.update(zip(chunk.numbers, sources, strict=True))
+    return originals
+
+
+def _count(
+    summary: ImportSummary, chunk: Chunk, inserted: int, duplicates: int, errors: list[RowError]
+) -> None:
+    summary.rows += len(chunk.rows) + len(chunk.broken)
+    summary.inserted += inserted
+    summary.duplicates += duplicates
+    summary.rejected += len({e.row for e in errors})
+    summary.batches += 1
+    for error in errors:
+        summary.errors_by_field[error.field] = summary.errors_by_field.get(error.field, 0) + 1

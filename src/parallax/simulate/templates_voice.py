@@ -1,0 +1,157 @@
+"""What customers say unprompted: posts, messages and reviews, by situation. Written for this project."""
+
+from __future__ import annotations
+
+PUBLIC: dict[str, tuple[str, ...]] = {
+    "delay": (
+        "{handle} {flight} from {origin} delayed {delay} and not a single announcement at the gate.",
+        "Sat on the tarmac at {origin} for {delay}. {flight}. Nobody tells us anything.",
+        "{delay} late on {flight} to {dest_city}. Missed my connection. Great job {handle}",
+        "Another delay on {route}. {delay} this time. Why do I keep booking {brand}?",
+        "{flight} {origin} to {destination}: delayed, then delayed again. Now {delay}. No updates at all.",
+        "Still waiting at gate for {flight}. {hours}h and counting. Crew say it's 'operational'.",
+        "Stuck at {origin_city} airport. {flight} delayed {delay}, meal voucher worth nothing.",
+        "My {dest_city} meeting is gone because {flight} is {delay} late. Thanks {handle}",
+        "Delayed {delay} on {route} and the app still says on time. Which is it?",
+        "{handle} any reason {flight} hasn't boarded? We were told {hours} hours ago it would be soon.",
+    ),
+    "cancel": (
+        "{handle} cancelled {flight} to {dest_city} with no rebooking offered. Booking {ref}. Now what?",
+        "Flight cancelled at {origin}. {flight}. Queue for rebooking is 300 people long and 2 desks open.",
+        "So {flight} {route} is cancelled and the app won't let me rebook. Ref {ref}. Help?",
+        "Cancelled. Again. {flight} from {origin_city}. Hotel on me apparently. Unacceptable {handle}",
+        "{brand} cancelled my flight to {dest_city} by text at 2am. No alternative, no refund link.",
+        "We got rebooked {hours} hours later after {flight} got cancelled. Kids exhausted. Never again.",
+        "Is anyone actually answering the phones? {flight} cancelled, booking {ref}, on hold for ages.",
+        "{flight} cancelled and the agent at {origin} told me something different from the app.",
+        "Our {route} flight was cancelled and nobody can tell us when we'll get home.",
+    ),
+    "baggage": (
+        "{handle} landed in {dest_city} on {flight}, my bag didn't. Ref {ref}. No one at the desk.",
+        "Bag lost on {flight} from {origin}. Day 2 with no clothes. Booking {ref}.",
+        "Baggage at {origin} is a disaster, 90 minutes waiting at the belt and then told my bag never left.",
+        "Where is my suitcase {handle}? {flight}, {route}. The tracker hasn't moved since {origin}.",
+        "My luggage is somewhere between {origin_city} and {dest_city}. {brand} has no idea where.",
+        "Third bag delayed out of {origin} this year. Something is seriously wrong with their handling.",
+        "Reported my missing bag at {destination}, given a number, told to wait. Still waiting.",
+        "Arrived {dest_city}, bag did not. {flight}. Bag tag scanned at {origin} and nothing since.",
+    ),
+    "service": (
+        "Seat wouldn't recline, screen broken, no water for 2 hours. {flight} {route}. Not good enough.",
+        "Crew on {flight} were rude when I asked for help with my bag. Not what I expect from {brand}.",
+        "{handle} paid for a meal on {flight} and got nothing, they 'ran out' before row 10.",
+        "Broken seat on {flight} to {dest_city} and no other seat offered. Ref {ref}.",
+        "Dirty cabin, sticky tray table, toilets out of order on {flight}. Disgusting.",
+        "The wifi I paid for on {flight} never worked and no refund. Classic {brand}.",
+    ),
+    "no_updates": (
+        "{handle} storm or not, you could at least send updates. {flight} passengers know nothing.",
+        "Hundreds of people stuck at {origin} and zero information from {brand}. Still waiting.",
+        "Everything from {origin_city} is delayed or cancelled and the app says nothing. No updates at all.",
+        "{flight}: gate changed 3 times, no announcements, nobody at the desk. Chaos at {origin}.",
+        "Weather I understand. Zero communication I don't. {flight} {route}.",
+        "Been at {origin} {hours} hours. No updates, no food vouchers, no staff. {handle}",
+    ),
+    "aircraft": (
+        "What happened on {route}? Old plane, no screens, no power sockets, cramped seats. {flight}.",
+        "{handle} the aircraft on {flight} looked 30 years old. Broken lights, no entertainment.",
+        "Every {route} flight lately is on that ancient plane. Seats falling apart.",
+        "{flight} {origin} to {destination}: worn-out cabin, half the overhead lights dead.",
+    ),
+    "seat": (
+        "Paid for business on {flight} and the flat bed doesn't go flat. {handle} this is a long flight.",
+        "Business seat broken on {route} again. No compensation offered. Ref {ref}.",
+        "{flight} business class: seat stuck upright for {hours}+ hours overnight. Shocking.",
+        "Spent a fortune on business to {dest_city} and the seat controls were dead. Crew shrugged.",
+    ),
+    "lounge": (
+        "Gold member, refused entry at the {origin} lounge. Told it's 'full'. {handle} what am I paying for?",
+        "{origin} lounge turned away every gold card holder this morning. Status means nothing now.",
+        "{handle} why is my gold status not valid at the {origin_city} lounge? Flight {flight}.",
+        "Denied the lounge at {origin} before {flight}. Gold for 6 years. Seriously considering switching.",
+    ),
+    "general_bad": (
+        "Not a great experience flying {brand} today. {flight} to {dest_city}.",
+        "{handle} disappointed with {flight}. Expected better.",
+        "Meh flight on {route}. Nothing went right, nothing went terribly wrong. Just tired of it.",
+        "Flying {brand} used to be a pleasure. {flight} today was not.",
+        "Honestly the whole trip {origin} to {destination} felt like nobody cared.",
+    ),
+    "repeat": (
+        "{handle} this is the {nth} time I'm asking: where is my refund for {flight}? Ref {ref}.",
+        "Still waiting. This is my {nth} message. Booking {ref}. Will someone at {brand} reply?",
+        "This is the {nth} time I write about {flight}. Every agent has told me something different.",
+        "Following up AGAIN on ref {ref}. No updates since my last message.",
+        "This is the {nth} time I explain this. {flight}, {route}. Please read the previous messages.",
+        "Day {hours} of chasing {brand}. Still no answer about {ref}.",
+        "It's {name} again, for the {nth} time. Booking {ref}, flight {flight}. Still waiting for a call.",
+        "Hi, {name} here. I was told something different by the phone team and the chat. Ref {ref}.",
+        "{handle} you replied 'we'll look into it' days ago. Still waiting. Booking {ref}.",
+    ),
+    "closed_unresolved": (
+        "{handle} you closed my case but nothing is resolved. Ticket {ticket}. Booking {ref}.",
+        "Got an email saying my complaint {ticket} is 'solved'. It isn't. Still no bag, still no refund.",
+        "{name} again. {ticket} closed, problem not fixed. Booking {ref}. Do I have to start over?",
+        "Ticket {ticket} marked resolved without anyone contacting me. That's not how this works.",
+        "Closing my ticket doesn't fix anything. {flight}, ref {ref}. Still waiting.",
+        "They closed {ticket} and told me something different than the agent last week. Unbelievable.",
+    ),
+    "praise": (
+        "Shout out to the crew on {flight} to {dest_city}, lovely people. Thanks {handle}",
+        "Smooth flight {origin} to {destination} today, early arrival and great coffee.",
+        "{handle} thank you for rebooking me so quickly after the delay, really appreciated.",
+        "Great service on {flight}. Friendly check-in at {origin} too.",
+        "Nice to land on time for once! {route} with {brand} was easy.",
+        "The team at {origin} went above and beyond to find my lost phone. Thank you!",
+    ),
+    "neutral": (
+        "{handle} is {flight} boarding from the usual gate at {origin}?",
+        "Does anyone know if {brand} allows two cabin bags on {route}?",
+        "Flying {origin} to {destination} tomorrow, anything I should know about the new terminal?",
+        "{handle} how early should I arrive at {origin} for {flight}?",
+        "Can I change my seat on booking {ref} online?",
+    ),
+}
+
+REVIEW_TITLES: dict[int, tuple[str, ...]] = {
+    1: (
+        "Never again",
+        "Avoid",
+        "Awful from start to finish",
+        "Worst airline experience",
+        "Zero stars if I could",
+    ),
+    2: ("Disappointing", "Not worth the money", "Poor service", "Could be much better", "Let down"),
+    3: ("Okay", "Average flight", "Fine, nothing special", "Mixed experience", "It got me there"),
+    4: ("Good flight", "Pleasant trip", "Solid service", "Would fly again", "Nice crew"),
+    5: ("Excellent", "Perfect trip", "Best airline on this route", "Superb service", "Loved it"),
+}
+REVIEW_BODIES: dict[int, tuple[str, ...]] = {
+    1: (
+        "Flew {origin} to {destination}. {delay} delay, no information, and the staff were dismissive.",
+        "Cancelled at the last minute and left to sort out a hotel ourselves. Refund still not received.",
+        "Lost my luggage on the way to {dest_city} and it took days to hear anything. Avoid.",
+        "The app, the call centre and the airport desk all told me something different.",
+    ),
+    2: (
+        "Late departure from {origin_city} and cramped seats. Crew tried but it was a poor trip.",
+        "The flight itself was fine but getting help afterwards was a struggle.",
+        "Booking {ref} had issues and it took three calls to fix a simple seat change.",
+        "Delayed {delay}. Food was cold. Won't rush to book {brand} again.",
+    ),
+    3: (
+        "Average flight from {origin} to {destination}. A bit late, otherwise fine.",
+        "Nothing special. Seat was okay, service was okay, arrived a little late.",
+        "Got to {dest_city} in one piece. Could use better communication when things slip.",
+    ),
+    4: (
+        "Good flight to {dest_city}, friendly crew and a comfortable seat.",
+        "On time departure from {origin}, efficient boarding, decent snacks.",
+        "Would fly {brand} again on {route}. Small delay but handled well.",
+    ),
+    5: (
+        "Everything was perfect on our trip to {dest_city}. Crew were amazing.",
+        "Early arrival, excellent service, spotless cabin. Best flight I've had in a while.",
+        "{brand} made our family trip easy from check-in at {origin} to landing in {dest_city}.",
+    ),
+}

@@ -1,0 +1,212 @@
+"""The streaming worker: fetch a batch, skip what was already counted, enrich, detect, record alerts,
+checkpoint, and only then acknowledge. A crash before the checkpoint redelivers the batch (counted once,
+from the old state); a crash after it redelivers messages the restored state has already seen (skipped).
+
+``run_stream_worker`` is what ``parallax serve`` (or ``parallax stream worker``) runs beside the API.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from parallax.alerts import service
+from parallax.alerts.engine import Outcome, SpikeEngine
+from parallax.alerts.notify import Notifier
+from parallax.kit.db import session_scope
+from parallax.store.models import Alert
+from parallax.stream.bus import Bus
+from parallax.stream.checkpoint import CheckpointStore, MemoryCheckpoint
+from parallax.stream.enrichment import Enricher, StreamEnricher
+
+log = logging.getLogger(__name__)
+AlertHook = Callable[[service.Recorded, Outcome], None]
+
+
+@dataclass
+class WorkerStats:
+    delivered: int = 0
+    processed: int = 0
+    duplicates: int = 0
+    alerts_new: int = 0
+    alerts_updated: int = 0
+    checkpoints: int = 0
+    latencies: list[float] = field(default_factory=list)  # arrival -> decision, seconds, per interaction
+
+
+class AlertSink:
+    """Writes outcomes to the store (one write per incident per batch) and sends notifications."""
+
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        notifiers: Sequence[Notifier] = (),
+        link_base: str | None = None,
+        escalate_at: str = "critical",
+    ) -> None:
+        self.session_factory = session_factory
+        self.notifiers = list(notifiers)
+        self.link_base = link_base
+        self.escalate_at = escalate_at
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def write(self, outcomes: Sequence[Outcome]) -> list[tuple[service.Recorded, Outcome]]:
+        last: dict[int, Outcome] = {}
+        for outcome in outcomes:  # the informative outcome (with context) wins over a bare join
+            ref = outcome.decision.incident.ref
+            if ref not in last or outcome.context.events or not last[ref].context.events:
+                last[ref] = outcome
+        written = []
+        with session_scope(self.session_factory) as session:
+            for outcome in last.values():
+                recorded = service.record(session, outcome)
+                if recorded.is_new and _at_least(recorded.severity, self.escalate_at):
+                    service.escalate(
+                        session, outcome.decision.incident.workspace_id, recorded.alert_id, "stream"
+                    )
+                written.append((recorded, outcome))
+        for recorded, outcome in written:
+            if recorded.notify and self.notifiers:
+                self._notify(outcome.decision.incident.workspace_id, recorded.alert_id)
+        return written
+
+    def _notify(self, workspace_id: str, alert_id: int) -> None:
+        with session_scope(self.session_factory) as session:
+            alert = session.get(Alert, alert_id)
+            assert alert is not None
+            note = service.notification_for(alert, self.link_base)
+        for notifier in self.notifiers:
+            task = asyncio.get_running_loop().create_task(self._send(notifier, note))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    @staticmethod
+    async def _send(notifier: Notifier, note: service.Notification) -> None:
+        try:
+            await notifier.send(note)
+        except Exception as exc:  # a dead receiver must not stop detection; it is logged, not raised
+            log.error("notification by %s failed after retries: %s", notifier.name, type(exc).__name__)
+
+    async def drain(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _at_least(level: str, floor: str) -> bool:
+    order = ("low", "medium", "high", "critical")
+    return order.index(level) >= order.index(floor)
+
+
+class StreamWorker:
+    """One consumer of the bus. State (the engine) is restored from ``checkpoints`` when it starts."""
+
+    def __init__(
+        self,
+        bus: Bus,
+        sink: AlertSink | None,
+        enricher: Enricher | None = None,
+        checkpoints: CheckpointStore | None = None,
+        engine_factory: Callable[[], SpikeEngine] = SpikeEngine,
+        batch_size: int = 500,
+        checkpoint_every: float = 5.0,
+        on_alert: AlertHook | None = None,
+    ) -> None:
+        self.bus, self.sink = bus, sink
+        self.enricher = enricher or StreamEnricher()
+        self.checkpoints = checkpoints or MemoryCheckpoint()
+        blob = self.checkpoints.load()
+        self.engine = SpikeEngine.restore(blob) if blob else engine_factory()
+        self.batch_size, self.checkpoint_every = batch_size, checkpoint_every
+        self.on_alert = on_alert
+        self.stats = WorkerStats()
+        self._unacked: list[Callable[[], Awaitable[None]]] = []
+        self._last_checkpoint = time.monotonic()
+        self._skipped = 0
+
+    async def step(self, timeout: float = 0.2) -> int:
+        """Process one batch; returns how many messages were delivered."""
+        deliveries = await self.bus.fetch(self.batch_size, timeout)
+        if deliveries:
+            fresh = [d for d in deliveries if not self.engine.seen(d.msg_id)]
+            self._skipped += len(deliveries) - len(fresh)
+            outcomes: list[Outcome] = []
+            now = time.monotonic()
+            payloads = [d.payload for d in fresh]
+            pooled = getattr(self.enricher, "enrich_async", None)
+            events = await pooled(payloads) if pooled is not None else self.enricher.enrich(payloads)
+            outcomes.extend(self.engine.process_batch(events))
+            now = time.monotonic()
+            self.stats.latencies.extend(now - e.arrived for e in events if e.arrived)
+            self.stats.duplicates = self._skipped + self.engine.duplicates
+            self.stats.delivered += len(deliveries)
+            self.stats.processed = self.engine.processed
+            if outcomes and self.sink is not None:
+                for recorded, outcome in self.sink.write(outcomes):
+                    self.stats.alerts_new += recorded.is_new
+                    self.stats.alerts_updated += not recorded.is_new
+                    if self.on_alert is not None:
+                        self.on_alert(recorded, outcome)
+            self._unacked.extend(d.ack for d in deliveries)
+        if self._unacked and time.monotonic() - self._last_checkpoint >= self.checkpoint_every:
+            await self.checkpoint()
+        return len(deliveries)
+
+    async def checkpoint(self) -> None:
+        """Save the engine, then acknowledge everything it covers."""
+        self.checkpoints.save(self.engine.checkpoint())
+        self.stats.checkpoints += 1
+        acks, self._unacked = self._unacked, []
+        for ack in acks:
+            await ack()
+        self._last_checkpoint = time.monotonic()
+
+    async def run(self, stop: asyncio.Event) -> WorkerStats:
+        while not stop.is_set():
+            await self.step()
+        await self.checkpoint()
+        if self.sink is not None:
+            await self.sink.drain()
+        return self.stats
+
+
+async def run_stream_worker(
+    session_factory: sessionmaker[Session],
+    stop: asyncio.Event,
+    bus: Bus | None = None,
+    nats_url: str | None = None,
+    checkpoints: CheckpointStore | None = None,
+    notifiers: Sequence[Notifier] = (),
+    tier: str = "fast",
+    link_base: str | None = None,
+) -> WorkerStats:
+    """Run the worker until ``stop`` is set: on ``bus`` if given, else NATS at ``nats_url``, else in-process.
+
+    Example (beside the API, in ``parallax serve``)::
+
+        stop = asyncio.Event()
+        bus = InProcessBus()            # share it with whatever publishes interactions
+        task = asyncio.create_task(run_stream_worker(app.state.session_factory, stop, bus=bus))
+        ...
+        stop.set(); await task
+    """
+    owned = None
+    if bus is None and nats_url:
+        from parallax.stream.nats_bus import NatsBus
+
+        owned = bus = await NatsBus(nats_url).connect()
+    if bus is None:
+        from parallax.stream.bus import InProcessBus
+
+        bus = InProcessBus()
+    sink = AlertSink(session_factory, notifiers, link_base)
+    worker = StreamWorker(bus, sink, StreamEnricher(tier), checkpoints)
+    try:
+        return await worker.run(stop)
+    finally:
+        if owned is not None:
+            await owned.close()

@@ -1,0 +1,54 @@
+"""Survey correction and statistical hidden failures from the metrics room's services, cached per process
+by the rollup's read marks (recomputed only after new interactions or enrichments)."""
+
+from __future__ import annotations
+
+import importlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from threading import Lock
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from parallax.store.models import GapRollupState
+
+CACHE_SIZE = 16
+_cache: OrderedDict[tuple[object, ...], SurveyFigures] = OrderedDict()
+_lock = Lock()
+
+
+@dataclass(frozen=True)
+class SurveyFigures:
+    bias: Any  # parallax.metrics.service.SurveyBias
+    hidden: list[Any]  # parallax.metrics.hidden.HiddenFailure, most impactful first
+
+
+def metrics_service() -> Any | None:
+    """The metrics room's service module, or None where this installation does not have it yet."""
+    try:
+        return importlib.import_module("parallax.metrics.service")
+    except ImportError:
+        return None
+
+
+def survey_figures(session: Session, workspace_id: str) -> SurveyFigures | None:
+    service = metrics_service()
+    if service is None:
+        return None
+    state = session.get(GapRollupState, workspace_id)
+    key = (workspace_id, *((state.interaction_mark, state.enrichment_mark) if state else (0, 0)))
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    from parallax.metrics.engines import StoreEngine
+
+    figures = SurveyFigures(
+        bias=service.survey_bias(session, workspace_id),
+        hidden=list(service.find_hidden_failures(StoreEngine(session), workspace_id)),
+    )
+    with _lock:
+        _cache[key] = figures
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return figures

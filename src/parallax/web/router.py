@@ -1,0 +1,21 @@
+"""The web app's one router: include it in the FastAPI app (``app.include_router(web_router)``)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from parallax.web.pages import (
+    case_actions,
+    cases,
+    customers,
+    executive,
+    live,
+    login,
+    settings,
+    static,
+    survey,
+)
+
+router = APIRouter(include_in_schema=False)
+for page in (static, login, executive, survey, live, customers, cases, case_actions, settings):
+    router.include_router(page.router)
