@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -88,8 +89,19 @@ def _median(values: np.ndarray) -> float | None:
 
 def compute_board(engine: Engine, scope: Scope, seed: int = 0) -> Board:
     """The full board for one scope: two declared queries, then pure arithmetic and bootstraps."""
-    stats = cell_stats(engine, scope)
-    medians = duration_medians(engine, scope)
+    return assemble_board(
+        scope, engine.name, cell_stats(engine, scope), duration_medians(engine, scope), seed
+    )
+
+
+def assemble_board(
+    scope: Scope,
+    engine_name: str,
+    stats: list[CellStats],
+    medians: Mapping[tuple[str, date | None], tuple[float | None, ...]],
+    seed: int = 0,
+) -> Board:
+    """Views and gaps of every cell from its statistics, whoever summed them (a query or the roll-up)."""
     cells = tuple(
         CellMetrics(
             segment=s.segment,
@@ -100,4 +112,4 @@ def compute_board(engine: Engine, scope: Scope, seed: int = 0) -> Board:
         )
         for k, s in enumerate(stats)
     )
-    return Board(scope.workspace_id, scope.attribute, scope.period, engine.name, cells, tuple(stats))
+    return Board(scope.workspace_id, scope.attribute, scope.period, engine_name, cells, tuple(stats))

@@ -202,14 +202,29 @@ def _csat_equals(k: int) -> Reduction:
     return lambda t: _count(_score(t, "csat") & (t.score_value == k))
 
 
+Keyed = Callable[[Table], tuple[ibis.expr.types.StringValue, BooleanValue | None]]
+
+# The statistics that count distinct keys (a person, an invitation): they do not add up across days, so
+# the roll-up keeps, per day, how many keys are first seen that day within their week and within all time.
+DISTINCT: dict[str, Keyed] = {
+    "customers": lambda t: (customer_key(t), None),
+    "invites": lambda t: (invite_key(t), t.kind.isin(SURVEY_KINDS)),
+    "responses": lambda t: (invite_key(t), (t.kind == "survey_response") & t.score_value.notnull()),
+}
+
+
+def _distinct(name: str) -> Reduction:
+    def reduce(t: Table) -> Scalar:
+        key, where = DISTINCT[name](t)
+        return key.nunique() if where is None else key.nunique(where=where)
+
+    return reduce
+
+
 # The sufficient statistics of one cell. Adding a metric means adding its raw counts here, once.
 STATISTICS: dict[str, Reduction] = {
     "interactions": lambda t: t.count(),
-    "customers": lambda t: customer_key(t).nunique(),
-    "invites": lambda t: invite_key(t).nunique(where=t.kind.isin(SURVEY_KINDS)),
-    "responses": lambda t: invite_key(t).nunique(
-        where=(t.kind == "survey_response") & t.score_value.notnull()
-    ),
+    **{name: _distinct(name) for name in DISTINCT},
     **{f"csat_{k}": _csat_equals(k) for k in range(1, 6)},
     "nps_promoters": lambda t: _count(_score(t, "nps") & (t.score_value >= 9)),
     "nps_passives": lambda t: _count(_score(t, "nps") & t.score_value.between(7, 8)),
@@ -251,3 +266,30 @@ def ticket_durations(scope: Scope) -> Table:
         hours_to_first_response=_hours(t.first_response_at, t.occurred_at),
         hours_to_close=_hours(t.closed_at, t.occurred_at),
     )
+
+
+def first_seen(scope: Scope) -> Table:
+    """Per (segment, statistic, day): distinct keys first seen that day within their period of ``scope``.
+
+    Summed over the days of a period this is the period's distinct count, which is how the roll-up answers
+    ``customers``, ``invites`` and ``responses`` for weeks and for all time without keeping the keys.
+    """
+    i = INTERACTION.filter(_.workspace_id == scope.workspace_id)
+    if scope.since is not None:
+        i = i.filter(_.occurred_at >= scope.since)
+    if scope.until is not None:
+        i = i.filter(_.occurred_at < scope.until)
+    t = _attach_segment(i, scope)
+    t = t.mutate(period=_period(t.occurred_at, scope.period), day=t.occurred_at.truncate("D"))
+    parts = []
+    for name, declare in DISTINCT.items():
+        where = declare(t)[1]
+        rows = t if where is None else t.filter(where)
+        parts.append(rows.select("segment", "period", "day", stat=ibis.literal(name), key=declare(rows)[0]))
+    keys = ibis.union(*parts)
+    firsts = (
+        keys.filter(keys.key.notnull())
+        .group_by(["segment", "period", "stat", "key"])
+        .aggregate(first=keys.day.min())
+    )
+    return firsts.group_by(["segment", "stat", "first"]).aggregate(n=firsts.count())

@@ -318,3 +318,29 @@ class GapRollupState(Base):
     interaction_mark: Mapped[int] = mapped_column(BigInteger, default=0)
     enrichment_mark: Mapped[int] = mapped_column(BigInteger, default=0)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MetricRollup(Base):
+    """The metrics room's daily sufficient statistics per attribute and segment value (``attribute`` is empty
+    for the whole workspace): every declared statistic, first-seen counts for the distinct ones and duration
+    histograms, as JSON, so the gap report reads segments x days rows (``parallax.metrics.rollup``)."""
+
+    __tablename__ = "metric_rollup"
+
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attribute: Mapped[str] = mapped_column(String(60), primary_key=True)
+    segment: Mapped[str] = mapped_column(String(400), primary_key=True)
+    day: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class MetricRollupState(Base):
+    """What the metric roll-up of a workspace has read, and which declarations and attributes it holds."""
+
+    __tablename__ = "metric_rollup_state"
+
+    workspace_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[str] = mapped_column(String(64))
+    marks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    attributes: Mapped[list[Any]] = mapped_column(JSON)
+    refreshed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
