@@ -72,3 +72,46 @@ def test_crash_and_resume_through_jetstream(
     assert processed == len(disrupted_day)
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(Alert)) == 1
+
+
+async def _redelivery(url: str, stream: str, payloads: list[dict[str, Any]]) -> tuple[list[Any], ...]:
+    subject = f"{stream.lower()}.in"
+    publisher = await NatsBus(url, stream=stream, subject=subject).connect(consume=False)
+    await publisher.publish_many(payloads + payloads[:5])  # the re-sent five are dropped by Nats-Msg-Id
+    consumer = await NatsBus(url, stream=stream, subject=subject, durable="r", ack_wait=1.0).connect()
+    try:
+        first = await _fetch_all(consumer, len(payloads))
+        for delivery in first[:10]:
+            await delivery.ack()
+        await asyncio.sleep(1.5)  # past ack_wait: the unacknowledged ones come again
+        again = await _fetch_all(consumer, len(payloads) - 10)
+        for delivery in again:
+            await delivery.ack()
+        await asyncio.sleep(1.5)
+        after = await consumer.fetch(100, timeout=0.5)
+    finally:
+        await consumer.close()
+        await publisher.delete_stream()
+        await publisher.close()
+    return first, again, after
+
+
+async def _fetch_all(bus: NatsBus, n: int) -> list[Any]:
+    got: list[Any] = []
+    deadline = time.monotonic() + 20
+    while len(got) < n and time.monotonic() < deadline:
+        got.extend(await bus.fetch(7, timeout=0.5))  # small batches: several pull requests
+    return got
+
+
+def test_unacknowledged_messages_come_again_and_acknowledged_ones_do_not(
+    nats_url: str, stream_name: str, disrupted_day: list[dict[str, Any]]
+) -> None:
+    payloads = disrupted_day[:40]
+    first, again, after = asyncio.run(_redelivery(nats_url, stream_name, payloads))
+    keys = [f"acme|synthetic|{p['external_id']}" for p in payloads]
+    assert [d.msg_id for d in first] == keys  # in order, each once, the re-sent duplicates dropped
+    assert not any(d.redelivered for d in first)
+    assert sorted(d.msg_id for d in again) == sorted(keys[10:])
+    assert all(d.redelivered for d in again)
+    assert after == []

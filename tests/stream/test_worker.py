@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from parallax.alerts.engine import Outcome
+from parallax.alerts.service import Recorded
 from parallax.store.models import Alert, Case
+from parallax.store.workspaces import ensure_workspace
 from parallax.stream.bus import InProcessBus
 from parallax.stream.checkpoint import FileCheckpoint
 from parallax.stream.enrichment import StreamEnricher
@@ -96,3 +100,48 @@ def test_restart_from_checkpoint_loses_and_doubles_nothing(
     assert second.engine.processed == len(disrupted_day)
     assert second.stats.duplicates == 200
     assert len(_alerts(session_factory)) == 1
+
+
+class EagerSink(AlertSink):
+    """Writes every update in the batch that produced it (what the sink did before deferring them)."""
+
+    def write(self, outcomes: Sequence[Outcome]) -> list[tuple[Recorded, Outcome]]:
+        return super().write(outcomes) + self.flush()
+
+
+async def _in_fixed_batches(worker: StreamWorker, bus: InProcessBus, payloads: list[dict[str, Any]]) -> None:
+    for payload in payloads:  # everything queued first: the batches do not depend on timing
+        await bus.publish(payload)
+    while bus.pending():
+        await worker.step(timeout=0.01)
+    await worker.checkpoint()
+
+
+def _row(alert: Alert) -> tuple[object, ...]:
+    detail = {k: v for k, v in alert.detail.items() if k != "case_id"}
+    return (alert.key, alert.title, alert.severity, alert.count, alert.started_at, alert.last_seen_at, detail)
+
+
+def test_deferred_updates_end_in_the_same_alert_row(
+    session_factory: sessionmaker[Session], workspace: str, disrupted_day: list[dict[str, Any]]
+) -> None:
+    with session_factory() as session:
+        ensure_workspace(session, "eager")
+        session.commit()
+    eager_day = [{**p, "workspace_id": "eager"} for p in disrupted_day]
+    rows = {}
+    for name, sink_type, payloads in (
+        ("deferred", AlertSink, disrupted_day),
+        ("eager", EagerSink, eager_day),
+    ):
+        bus = InProcessBus(maxsize=len(payloads) + 1)
+        sink = sink_type(session_factory)
+        worker = StreamWorker(bus, sink, VADER, batch_size=50, checkpoint_every=1e9)
+        asyncio.run(_in_fixed_batches(worker, bus, payloads))
+        assert sink.deferred == 0  # the last checkpoint wrote what was collected
+        assert worker.stats.alerts_updated > 0  # the incident had later signals to write
+        rows[name] = [
+            _row(a) for a in _alerts(session_factory) if a.workspace_id == payloads[0]["workspace_id"]
+        ]
+    assert len(rows["deferred"]) == 1
+    assert rows["deferred"] == rows["eager"]

@@ -137,11 +137,20 @@ def bench_stream(
 
 
 def _bench_line(r: BenchResult) -> str:
-    alert = f"{max(r.alert_latencies):.3f} s" if r.alert_latencies else "-"
+    p50, p95, p99 = r.latency
+    alerts = ", ".join(f"{x:.3f}" for x in r.alert_latencies) or "-"
+    stages = ", ".join(
+        f"{k.split(':', 1)[1]} {1e6 * v / max(r.published, 1):.0f}" for k, v in r.cpu.items() if ":" in k
+    )
     return (
         f"{r.bus}: published {r.published} ({r.achieved_rate:.0f}/s), processed {r.processed}, "
-        f"duplicates {r.duplicates}, lost {r.lost}; arrival->decision p50 {r.p50:.3f} s, p95 {r.p95:.3f} s, "
-        f"p99 {r.p99:.3f} s; alerts {r.alerts}, arrival->alert (worst) {alert}"
+        f"duplicates {r.duplicates}, lost {r.lost}, drained {r.drain_seconds:.1f} s after the last publish; "
+        f"arrival->processed p50 {p50:.3f} s, p95 {p95:.3f} s, p99 {p99:.3f} s; "
+        f"{len(r.alert_latencies)} alerts, arrival->alert committed {alerts} s; "
+        f"CPU us/message: total {r.cpu_us('total'):.0f} = worker {r.cpu_us('worker'):.0f} + enrichment "
+        f"{r.cpu_us('enrichment'):.0f} + publisher {r.cpu_us('publisher'):.0f} + server "
+        f"{r.cpu_us('server'):.0f} (worker stages: {stages}); load {r.load[0]:.1f} -> {r.load[1]:.1f}; "
+        f"{r.batches} batches, checkpoint {r.checkpoint_bytes / 1e6:.1f} MB"
     )
 
 
@@ -151,19 +160,28 @@ def _bench_markdown(results: list[BenchResult], workers: int, compression: float
         "## Stream (arrival to alert)",
         "",
         f"`parallax bench stream --seconds {r0.seconds:g} --rate {r0.rate_target} --workers {workers}`: "
-        f"a paced publisher, enrichment in {workers} processes, per-key detectors, alert rows in SQLite; "
-        f"simulated time runs {compression:g}x so a planted disruption happens within the run. "
-        f"Load average when it ended: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        f"a paced publisher, enrichment (fast tier: sentiment on every message, categories and entities on "
+        f"complaints) in {workers} processes, per-key detectors, alert rows in SQLite; simulated time runs "
+        f"{compression:g}x so a planted disruption happens within the run. Latency is from a message's "
+        "arrival on the bus to its batch being scored (and any new alert committed); alert latency is to "
+        "the alert row's commit (docs/realtime.md). "
+        f"{os.cpu_count()} cores shared with other work; load average (1 min) before -> after each run.",
         "",
-        "| bus | seconds | published | rate/s | lost | duplicates | p50 s | p95 s | p99 s | alerts | "
-        "arrival->alert s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| bus | published | rate/s | lost | dup. | drain s | p50 s | p95 s | p99 s | alerts | "
+        "arrival->alert s (p95) | CPU us/msg (worker + enrich + publisher + server) | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
-        alert = ", ".join(f"{x:.3f}" for x in r.alert_latencies) or "-"
+        alerts = ", ".join(f"{x:.2f}" for x in r.alert_latencies) or "-"
+        cpu = (
+            f"{r.cpu_us('total'):.0f} ({r.cpu_us('worker'):.0f} + {r.cpu_us('enrichment'):.0f} + "
+            f"{r.cpu_us('publisher'):.0f} + {r.cpu_us('server'):.0f})"
+        )
         lines.append(
-            f"| {r.bus} | {r.seconds:g} | {r.published} | {r.achieved_rate:.0f} | {r.lost} | "
-            f"{r.duplicates} | {r.p50:.3f} | {r.p95:.3f} | {r.p99:.3f} | {r.alerts} | {alert} |"
+            f"| {r.bus} | {r.published:,} | {r.achieved_rate:.0f} | {r.lost} | {r.duplicates} | "
+            f"{r.drain_seconds:.1f} | {r.latency[0]:.3f} | {r.latency[1]:.3f} | {r.latency[2]:.3f} | "
+            f"{len(r.alert_latencies)} | {alerts} ({r.alert_p95:.2f}) | {cpu} | "
+            f"{r.load[0]:.1f} -> {r.load[1]:.1f} |"
         )
     return "\n".join(lines)
 

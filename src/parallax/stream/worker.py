@@ -2,6 +2,11 @@
 checkpoint, and only then acknowledge. A crash before the checkpoint redelivers the batch (counted once,
 from the old state); a crash after it redelivers messages the restored state has already seen (skipped).
 
+A new alert's row is committed in the batch that raised it (that commit is what "arrival to alert" ends
+on); later signals of the same incident only change its count, last-seen time, severity and detail, so they
+are collected and written in one transaction at the next checkpoint, before the acknowledgement (a crash
+loses them together with the state that produced them, and the redelivered messages produce them again).
+
 ``run_stream_worker`` is what ``parallax serve`` (or ``parallax stream worker``) runs beside the API.
 """
 
@@ -36,7 +41,15 @@ class WorkerStats:
     alerts_new: int = 0
     alerts_updated: int = 0
     checkpoints: int = 0
-    latencies: list[float] = field(default_factory=list)  # arrival -> decision, seconds, per interaction
+    batches: int = 0
+    latencies: list[float] = field(default_factory=list)  # arrival -> processed, seconds, per interaction
+    cpu: dict[str, float] = field(default_factory=dict)  # this process's CPU seconds, per stage
+
+    def charge(self, stage: str, since: float) -> float:
+        """Add the CPU used since ``since`` (a ``process_time``) to ``stage``; returns the time now."""
+        now = time.process_time()
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + now - since
+        return now
 
 
 class AlertSink:
@@ -54,16 +67,32 @@ class AlertSink:
         self.link_base = link_base
         self.escalate_at = escalate_at
         self._tasks: set[asyncio.Task[None]] = set()
+        self._deferred: list[Outcome] = []
 
     def write(self, outcomes: Sequence[Outcome]) -> list[tuple[service.Recorded, Outcome]]:
+        """Commit the alerts of new incidents now; keep updates of recorded ones for ``flush``."""
         last: dict[int, Outcome] = {}
         for outcome in outcomes:  # the informative outcome (with context) wins over a bare join
             ref = outcome.decision.incident.ref
             if ref not in last or outcome.context.events or not last[ref].context.events:
                 last[ref] = outcome
+        fresh = [o for o in last.values() if o.decision.incident.alert_id is None]
+        self._deferred.extend(o for o in last.values() if o.decision.incident.alert_id is not None)
+        return self._record(fresh) if fresh else []
+
+    def flush(self) -> list[tuple[service.Recorded, Outcome]]:
+        """Write the collected updates in one transaction (the worker calls it before acknowledging)."""
+        deferred, self._deferred = self._deferred, []
+        return self._record(deferred) if deferred else []
+
+    @property
+    def deferred(self) -> int:
+        return len(self._deferred)
+
+    def _record(self, outcomes: Sequence[Outcome]) -> list[tuple[service.Recorded, Outcome]]:
         written = []
         with session_scope(self.session_factory) as session:
-            for outcome in last.values():
+            for outcome in outcomes:
                 recorded = service.record(session, outcome)
                 if recorded.is_new and _at_least(recorded.severity, self.escalate_at):
                     service.escalate(
@@ -130,39 +159,56 @@ class StreamWorker:
 
     async def step(self, timeout: float = 0.2) -> int:
         """Process one batch; returns how many messages were delivered."""
+        stats = self.stats
+        cpu = time.process_time()
         deliveries = await self.bus.fetch(self.batch_size, timeout)
+        cpu = stats.charge("fetch", cpu)
         if deliveries:
-            fresh = [d for d in deliveries if not self.engine.seen(d.msg_id)]
+            fresh = [d.payload for d in deliveries if not self.engine.seen(d.msg_id)]
             self._skipped += len(deliveries) - len(fresh)
-            outcomes: list[Outcome] = []
-            now = time.monotonic()
-            payloads = [d.payload for d in fresh]
             pooled = getattr(self.enricher, "enrich_async", None)
-            events = await pooled(payloads) if pooled is not None else self.enricher.enrich(payloads)
-            outcomes.extend(self.engine.process_batch(events))
-            now = time.monotonic()
-            self.stats.latencies.extend(now - e.arrived for e in events if e.arrived)
-            self.stats.duplicates = self._skipped + self.engine.duplicates
-            self.stats.delivered += len(deliveries)
-            self.stats.processed = self.engine.processed
+            events = await pooled(fresh) if pooled is not None else self.enricher.enrich(fresh)
+            cpu = stats.charge("enrich", cpu)
+            outcomes = self.engine.process_batch(events)
+            cpu = stats.charge("detect", cpu)
             if outcomes and self.sink is not None:
-                for recorded, outcome in self.sink.write(outcomes):
-                    self.stats.alerts_new += recorded.is_new
-                    self.stats.alerts_updated += not recorded.is_new
-                    if self.on_alert is not None:
-                        self.on_alert(recorded, outcome)
+                self._report(self.sink.write(outcomes))
+            done = time.monotonic()
+            stats.latencies.extend(done - e.arrived for e in events if e.arrived)
+            stats.duplicates = self._skipped + self.engine.duplicates
+            stats.delivered += len(deliveries)
+            stats.processed = self.engine.processed
+            stats.batches += 1
             self._unacked.extend(d.ack for d in deliveries)
+            stats.charge("alerts", cpu)
         if self._unacked and time.monotonic() - self._last_checkpoint >= self.checkpoint_every:
             await self.checkpoint()
         return len(deliveries)
 
+    def _report(self, written: list[tuple[service.Recorded, Outcome]]) -> None:
+        for recorded, outcome in written:
+            self.stats.alerts_new += recorded.is_new
+            self.stats.alerts_updated += not recorded.is_new
+            if self.on_alert is not None:
+                self.on_alert(recorded, outcome)
+
     async def checkpoint(self) -> None:
-        """Save the engine, then acknowledge everything it covers."""
-        self.checkpoints.save(self.engine.checkpoint())
+        """Write deferred alert updates, save the engine, then acknowledge everything it covers.
+
+        The engine is pickled here (a consistent snapshot); writing and fsyncing the file happens in a
+        thread, so the event loop (an in-process publisher, the API) is not held up by the disk.
+        """
+        cpu = time.process_time()
+        if self.sink is not None:
+            self._report(self.sink.flush())
+        blob = self.engine.checkpoint()
+        await asyncio.to_thread(self.checkpoints.save, blob)
         self.stats.checkpoints += 1
+        cpu = self.stats.charge("checkpoint", cpu)
         acks, self._unacked = self._unacked, []
         for ack in acks:
             await ack()
+        self.stats.charge("ack", cpu)
         self._last_checkpoint = time.monotonic()
 
     async def run(self, stop: asyncio.Event) -> WorkerStats:
