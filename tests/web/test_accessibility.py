@@ -26,7 +26,7 @@ PAIRS = [
     ("--outside", "--panel"), ("--bad", "--panel"), ("--good", "--panel"), ("--bad", "#fff5f5"),
     ("#ffffff", "--link"), ("--focus", "--paper"),
 ]  # fmt: skip
-PAGES = ["/", "/live", "/customers", "/cases", "/settings", "/drill?side=outside"]
+PAGES = ["/", "/live", "/customers", "/cases", "/settings", "/mirror", "/drill?side=outside"]
 
 
 def palette() -> dict[str, str]:

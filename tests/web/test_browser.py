@@ -141,3 +141,7 @@ def test_every_page_renders(page: Any) -> None:
     page.goto("/settings")
     assert "Routing rules" in page.inner_text("main")
     shot(page, "08-settings")
+    page.goto("/mirror")
+    page.wait_for_selector("#mirror-chart .main-svg")
+    assert "employees overestimate" in page.inner_text("main")
+    shot(page, "09-mirror")

@@ -81,3 +81,33 @@ def test_survey_correction_page_follows_the_metrics_room(
     assert response.status_code == 200 and 'href="/survey"' in client.get("/").text
     assert "Survey-corrected scores and hidden failures" in response.text
     assert "Hidden failures (statistical test)" in response.text
+
+
+def test_mirror_page_shows_the_gap_per_dimension_and_team(
+    client_for: Callable[[str], tuple[TestClient, str]], sample: None
+) -> None:
+    client, _ = client_for("viewer")
+    html = unescape(client.get("/mirror").text)
+    assert "What employees believe customers think" in html
+    assert "300 customers and 60 employees answered" in html
+    rows = re.findall(
+        r'<tr><th scope="row">([\w ]+)</th><td>([\d.]+) \(n=300\)</td>\s*<td>([\d.]+) \(n=60\)</td>', html
+    )
+    assert {r[0] for r in rows} == {
+        "Privacy",
+        "Personalization",
+        "Customer understanding",
+        "Omnichannel consistency",
+    }
+    gaps = {name: float(emp) - float(cust) for name, cust, emp in rows}
+    # The simulator plants the largest optimism on omnichannel consistency and customer understanding.
+    assert gaps["Omnichannel consistency"] > 3 and gaps["Customer understanding"] > 3
+    assert "employees overestimate" in html and "management" in html
+
+
+def test_mirror_page_without_sheets_says_how_to_import(
+    client_for: Callable[[str], tuple[TestClient, str]],
+) -> None:
+    client, _ = client_for("viewer")
+    html = client.get("/mirror").text
+    assert "No mirror survey yet" in html and "--mapping mirror" in html

@@ -50,7 +50,7 @@ def test_live_poll_sends_only_new_rows(session_factory: sessionmaker[Session], w
         session.commit()
         after = cursors(session, workspace)
         assert poll_once(session, user, after)[0] == []
-        load_sample(session, workspace, SampleSpec(interactions=30, seed=8))
+        load_sample(session, workspace, SampleSpec(interactions=30, seed=8, mirror=False))
         session.commit()
         events, advanced = poll_once(session, user, after)
     names = [name for name, _ in events]

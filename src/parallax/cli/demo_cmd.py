@@ -25,6 +25,7 @@ EXPORTS = (
     ("reviews.csv", "reviews"),
     ("social.jsonl", "parallax"),
     ("agent_notes.jsonl", "parallax"),
+    ("mirror.csv", "mirror"),
 )
 REPORT_BREAKDOWNS = ["loyalty_tier", "airport", "channel"]
 

@@ -28,7 +28,7 @@ from parallax.identity.views import InteractionView
 
 DEFAULT_WINDOW = timedelta(days=7)
 # Answers to surveys are feedback the company asked for, not contacts about an issue.
-NOT_CONTACTS = frozenset({"survey_response", "survey_invite"})
+NOT_CONTACTS = frozenset({"survey_response", "survey_invite", "mirror_response"})
 CLOSED_STATUSES = frozenset({"solved", "closed", "resolved"})
 GENERAL = "general"
 

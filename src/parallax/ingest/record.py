@@ -43,10 +43,11 @@ KINDS = frozenset(
         "mention",
         "call_summary",
         "agent_note",
+        "mirror_response",  # an answer sheet of a mirror survey (customer or employee), items in raw
     }
 )
 # The whole product turns on this: answers the company asked for vs what customers volunteered.
-SOLICITED_KINDS = frozenset({"survey_response", "survey_invite"})
+SOLICITED_KINDS = frozenset({"survey_response", "survey_invite", "mirror_response"})
 SCORE_RANGES: dict[str, tuple[float, float]] = {
     "csat": (1, 5),
     "nps": (0, 10),

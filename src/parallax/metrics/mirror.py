@@ -22,7 +22,7 @@ from __future__ import annotations
 import warnings
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -41,6 +41,7 @@ class Questionnaire:
     scale: tuple[int, int]
     dimensions: dict[str, tuple[str, ...]]  # dimension -> item ids
     labels: dict[str, str]
+    statements: dict[str, str] = field(default_factory=dict)  # item id -> the statement respondents rate
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,13 @@ def load_questionnaire(path: Path | None = None) -> Questionnaire:
     data = yaml.safe_load(text)
     dims = {name: tuple(spec["items"]) for name, spec in data["dimensions"].items()}
     labels = {name: spec.get("label", name) for name, spec in data["dimensions"].items()}
-    return Questionnaire(data["name"], (data["scale"]["min"], data["scale"]["max"]), dims, labels)
+    statements = {
+        item: str(text)
+        for spec in data["dimensions"].values()
+        if isinstance(spec["items"], dict)
+        for item, text in spec["items"].items()
+    }
+    return Questionnaire(data["name"], (data["scale"]["min"], data["scale"]["max"]), dims, labels, statements)
 
 
 def mirror_gaps(q: Questionnaire, answers: Sequence[MirrorAnswer]) -> list[MirrorGap]:

@@ -131,3 +131,23 @@ def ticket_table(world: World) -> Table:
         "route": pc.take(per_trip["route"], where),
         "loyalty_tier": pc.take(per_trip["loyalty_tier"], where),
     }
+
+
+def mirror_table(world: World) -> Table:
+    """mirror.csv: one answer sheet a row (customers and employees), the CX Index items as columns."""
+    m = world.mirror
+    is_customer = m.customer >= 0
+    index = np.where(is_customer, m.customer, 0)
+    email = np.array(world.customers.email, dtype=object)[index]
+    tier = np.array(TIERS, dtype=object)[world.customers.tier[index]]
+    table: Table = {
+        "response_id": counter_ids("MR", np.arange(1, m.customer.size + 1), 6),
+        "role": strings(list(m.role)),
+        "team": pa.array([t or None for t in m.team], type=pa.string()),
+        "email": pa.array(email.tolist(), type=pa.string(), mask=~is_customer),
+        "loyalty_tier": pa.array(tier.tolist(), type=pa.string(), mask=~is_customer),
+        "submitted_at": iso_minutes(world.config.start, m.submitted_h),
+    }
+    for j, item in enumerate(m.items):
+        table[item] = pa.array(m.answers[:, j])
+    return table

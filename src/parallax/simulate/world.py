@@ -9,6 +9,7 @@ import numpy as np
 
 from parallax.simulate.config import DEFAULT_START, WorldConfig
 from parallax.simulate.events import Disruption, PlantedFailure, choose_disruption, plant_failures
+from parallax.simulate.mirror import MirrorSurvey, build_mirror
 from parallax.simulate.names import FIRST_NAMES
 from parallax.simulate.network import ROUTE_CODES, ROUTES, Schedule, build_schedule
 from parallax.simulate.people import Customers, IdentityBook, build_customers
@@ -21,7 +22,7 @@ from parallax.simulate.trips import FlightOps, Trips, booking_refs, build_trips,
 from parallax.simulate.voice import Utterance, build_voice
 
 STAGES = ("schedule", "disruption", "failures", "customers", "ops", "trips", "surveys", "tickets", "notes")
-STAGES_2 = ("voice", "reviews")
+STAGES_2 = ("voice", "reviews", "mirror")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class World:
     voice: tuple[Utterance, ...]
     reviews: tuple[Review, ...]
     records: Records
+    mirror: MirrorSurvey
 
     @property
     def export_h(self) -> float:
@@ -81,10 +83,19 @@ def simulate(config: WorldConfig) -> World:
     records = build_records(
         config.start, people, book, trips, refs, route_codes, tickets, notes, voice, reviews
     )
+    mirror = build_mirror(_mean_experience(trips, len(people)), config.days, rng["mirror"])
     return World(
         config, schedule, disruption, failures, people, ops, trips, refs, surveys, tickets,
-        tuple(notes), tuple(voice), tuple(reviews), records,
+        tuple(notes), tuple(voice), tuple(reviews), records, mirror,
     )  # fmt: skip
+
+
+def _mean_experience(trips: Trips, customers: int) -> np.ndarray:
+    """Each customer's mean latent experience over their trips; NaN for those who did not travel."""
+    count = np.bincount(trips.customer, minlength=customers).astype(float)
+    total = np.bincount(trips.customer, weights=trips.u, minlength=customers)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / count, np.nan)
 
 
 def _trip_text(schedule: Schedule, trips: Trips, refs: np.ndarray, people: Customers) -> TripText:

@@ -11,11 +11,12 @@ from parallax.web.pages import (
     executive,
     live,
     login,
+    mirror,
     settings,
     static,
     survey,
 )
 
 router = APIRouter(include_in_schema=False)
-for page in (static, login, executive, survey, live, customers, cases, case_actions, settings):
+for page in (static, login, executive, survey, mirror, live, customers, cases, case_actions, settings):
     router.include_router(page.router)

@@ -52,6 +52,7 @@ class SampleSpec:
     seed: int = 7
     customers: int = 0  # 0: one per 20 interactions
     cases: int = 0  # 0: one per 100 interactions
+    mirror: bool = True  # add a mirror survey (customers' and employees' answer sheets)
 
 
 def _rows(
@@ -195,7 +196,40 @@ def load_sample(session: Session, workspace_id: str, spec: SampleSpec = SampleSp
         _flush(session, batch, "sample@1")
     load_cases(session, workspace_id, spec.cases or max(1, spec.interactions // 100), spec.end)
     load_alerts(session, workspace_id, spec.end)
+    if spec.mirror:
+        load_mirror(session, workspace_id, spec.end, spec.seed)
     return spec.interactions
+
+
+def load_mirror(session: Session, workspace_id: str, end: datetime, seed: int) -> None:
+    """A mirror survey answered by 300 customers and 60 employees, drawn by the simulator's own model."""
+    import numpy as np
+
+    from parallax.simulate.mirror import build_mirror
+
+    rng = np.random.default_rng(seed)
+    survey = build_mirror(rng.normal(0.0, 1.0, size=600), days=7, rng=rng, customers=300, employees=60)
+    rows = [
+        {
+            "workspace_id": workspace_id,
+            "source": "mirror-survey",
+            "external_id": f"mirror-{seed}-{k}",
+            "occurred_at": end - timedelta(hours=float(survey.submitted_h[k]) % 48),
+            "received_at": end,
+            "direction": "inbound",
+            "solicited": True,
+            "customer_id": None,
+            "segments": {"role": survey.role[k], **({"team": survey.team[k]} if survey.team[k] else {})},
+            "raw": {item: str(v) for item, v in zip(survey.items, survey.answers[k].tolist(), strict=True)},
+            "channel": "survey",
+            "kind": "mirror_response",
+            "score_type": None,
+            "score_value": None,
+            "text": None,
+        }
+        for k in range(survey.answers.shape[0])
+    ]
+    _flush(session, rows, "sample@1")
 
 
 def load_cases(session: Session, workspace_id: str, n: int, end: datetime) -> None:
