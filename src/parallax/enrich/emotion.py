@@ -63,8 +63,8 @@ class EmotionStep:
             return
         proba = self.model.predict_proba([item.text for item in batch])
         labels = self.model.head.labels
-        for row, item in enumerate(batch):
-            item.emotions = {label: round(float(p), 4) for label, p in zip(labels, proba[row], strict=True)}
+        for item, row in zip(batch, np.round(proba, 4).tolist(), strict=True):
+            item.emotions = dict(zip(labels, row, strict=True))
             item.emotion = pick_emotion(item.emotions, item.sentiment_probs)
 
 

@@ -44,42 +44,58 @@ def valences() -> dict[str, float]:
     return dict(SentimentIntensityAnalyzer().lexicon)
 
 
-def _one(text: str, lexicon: dict[str, float]) -> list[float]:
-    words = WORD_RE.findall(text.lower())
-    pos: list[float] = []
-    neg: list[float] = []
-    last_negation = -NEGATION_WINDOW - 1
-    for position, word in enumerate(words):
-        if word in NEGATIONS:
-            last_negation = position
-            continue
-        value = lexicon.get(word)
-        if value is None:
-            continue
-        if position - last_negation <= NEGATION_WINDOW:
-            value *= NEGATION_FACTOR
-        (pos if value > 0 else neg).append(value / 4.0)
-    letters = [ch for ch in text if ch.isalpha()]
-    caps = sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
-    return [
-        sum(pos),
-        -sum(neg),
-        max(pos, default=0.0),
-        -min(neg, default=0.0),
-        float(len(pos)),
-        float(len(neg)),
-        float(sum(word in NEGATIONS for word in words)),
-        float(min(text.count("!"), 5)),
-        float(min(text.count("?"), 5)),
-        caps,
-        float("but" in words),
-        float(np.log1p(len(words))),
-    ]
-
-
 def lexicon_features(texts: list[str]) -> np.ndarray:
-    """An (n, len(FEATURES)) float32 array."""
+    """An (n, len(FEATURES)) float32 array; the word-level work is one pass over the batch's words."""
     lexicon = valences()
-    return np.array([_one(text, lexicon) for text in texts], dtype=np.float32).reshape(
-        len(texts), len(FEATURES)
-    )
+    words_per = [WORD_RE.findall(text.lower()) for text in texts]
+    counts = np.fromiter(map(len, words_per), dtype=np.int64, count=len(texts))
+    words = [word for text_words in words_per for word in text_words]
+    rows = np.repeat(np.arange(len(texts)), counts)
+    out = np.zeros((len(texts), len(FEATURES)), dtype=np.float64)
+    if words:
+        _valence_columns(out, words, rows, counts, lexicon)
+    out[:, 7] = [min(text.count("!"), 5) for text in texts]
+    out[:, 8] = [min(text.count("?"), 5) for text in texts]
+    out[:, 9] = [_caps_share(text) for text in texts]
+    out[:, 10] = [float("but" in text_words) for text_words in words_per]
+    out[:, 11] = np.log1p(counts)
+    return out.astype(np.float32)
+
+
+def _valence_columns(
+    out: np.ndarray, words: list[str], rows: np.ndarray, counts: np.ndarray, lexicon: dict[str, float]
+) -> None:
+    """Fill the valence and negation columns from the batch's words in text order."""
+    n = len(words)
+    negation = np.fromiter((word in NEGATIONS for word in words), dtype=bool, count=n)
+    value = np.fromiter((lexicon.get(word, np.nan) for word in words), dtype=np.float64, count=n)
+    index = np.arange(n)
+    first = np.repeat(np.cumsum(counts) - counts, counts)  # index of each word's text's first word
+    # The last negation at or before each word, in its own text ("not good": good is within the window).
+    last = np.maximum.accumulate(np.where(negation, index, -1))
+    negated = (last >= first) & (index - last <= NEGATION_WINDOW)
+    rated = ~negation & ~np.isnan(value)
+    value = np.where(negated, value * NEGATION_FACTOR, value) / 4.0
+    positive, negative = rated & (value > 0), rated & ~(value > 0)
+    size = len(out)
+    out[:, 0] = np.bincount(rows[positive], weights=value[positive], minlength=size)
+    out[:, 1] = -np.bincount(rows[negative], weights=value[negative], minlength=size)
+    np.maximum.at(out[:, 2], rows[positive], value[positive])
+    np.maximum.at(out[:, 3], rows[negative], -value[negative])
+    out[:, 4] = np.bincount(rows[positive], minlength=size)
+    out[:, 5] = np.bincount(rows[negative], minlength=size)
+    out[:, 6] = np.bincount(rows[negation], minlength=size)
+
+
+_ASCII_NOT_LETTER = bytes(b for b in range(128) if not chr(b).isalpha())
+_ASCII_NOT_UPPER = bytes(b for b in range(128) if not chr(b).isupper())
+
+
+def _caps_share(text: str) -> float:
+    """Upper-case letters over all letters (two byte deletions for ASCII text, a scan otherwise)."""
+    if text.isascii():
+        raw = text.encode()
+        letters = len(raw.translate(None, _ASCII_NOT_LETTER))
+        return len(raw.translate(None, _ASCII_NOT_UPPER)) / letters if letters else 0.0
+    alphabetic = [ch for ch in text if ch.isalpha()]
+    return sum(ch.isupper() for ch in alphabetic) / len(alphabetic) if alphabetic else 0.0

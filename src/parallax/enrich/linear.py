@@ -8,10 +8,12 @@ calibrated. Sparse logits are a gather and a ``bincount``, which is why this run
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from parallax.enrich.lexicon import lexicon_features
 from parallax.enrich.static import VOCAB, StaticEncoder, load_encoder
@@ -35,25 +37,51 @@ class Features:
     def n(self) -> int:
         return int(self.dense.shape[0])
 
+    @cached_property
+    def matrix(self) -> sparse.csr_matrix:
+        """The sparse part as an (n, N_SPARSE) CSR matrix (rows come sorted from ``featurize``)."""
+        return sparse.csr_matrix((self.values, (self.rows, self.cols)), shape=(self.n, N_SPARSE))
 
-_last: tuple[tuple[str, ...], Features] | None = None
+
+@dataclass(frozen=True)
+class _Batch:
+    texts: tuple[str, ...]
+    normalised: list[str]
+    features: Features
 
 
-def featurize_shared(texts: list[str]) -> Features:
-    """``featurize`` with a one-batch memory: the sentiment and emotion steps read the same batch."""
+_last: _Batch | None = None
+
+
+def _shared(texts: list[str]) -> _Batch:
+    """One-batch memory: every fast step of a pipeline reads the same batch, so it is featurised once."""
     global _last
     key = tuple(texts)
     cached = _last
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    features = featurize(texts)
-    _last = (key, features)
-    return features
+    if cached is not None and cached.texts == key:
+        return cached
+    normalised = [normalise(text) for text in texts]
+    _last = _Batch(key, normalised, featurize_normalised(normalised))
+    return _last
+
+
+def featurize_shared(texts: list[str]) -> Features:
+    """``featurize`` of ``texts``, computed once per batch for the sentiment, emotion, signals and category
+    steps."""
+    return _shared(texts).features
+
+
+def normalised_shared(texts: list[str]) -> list[str]:
+    """``normalise`` of each text, from the same one-batch memory as ``featurize_shared`` (do not mutate)."""
+    return _shared(texts).normalised
 
 
 def featurize(texts: list[str], encoder: StaticEncoder | None = None) -> Features:
+    return featurize_normalised([normalise(text) for text in texts], encoder)
+
+
+def featurize_normalised(normalised: list[str], encoder: StaticEncoder | None = None) -> Features:
     encoder = encoder or load_encoder()
-    normalised = [normalise(text) for text in texts]
     tokens = encoder.tokenize(normalised)
     dense = np.hstack([encoder.embed(tokens), lexicon_features(normalised)])
     same_text = tokens.rows[1:] == tokens.rows[:-1]
@@ -62,7 +90,7 @@ def featurize(texts: list[str], encoder: StaticEncoder | None = None) -> Feature
     cols = np.concatenate([tokens.ids, bigrams])
     keys = np.unique(rows * N_SPARSE + cols)
     rows, cols = keys // N_SPARSE, keys % N_SPARSE
-    counts = np.bincount(rows, minlength=len(texts)).astype(np.float32)
+    counts = np.bincount(rows, minlength=len(normalised)).astype(np.float32)
     values = 1.0 / np.sqrt(counts[rows])
     return Features(dense=dense, rows=rows, cols=cols, values=values.astype(np.float32))
 
@@ -79,15 +107,20 @@ class LinearHead:
     bias: np.ndarray  # (k,)
     temperature: float
     version: str
+    # float32, transposed, made once: converting the fp16 table per batch costs more than its memory.
+    _dense_t: np.ndarray = field(init=False, repr=False, compare=False)
+    _sparse_t: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_dense_t", np.ascontiguousarray(self.dense_w.T, dtype=np.float32))
+        object.__setattr__(self, "_sparse_t", np.ascontiguousarray(self.sparse_w.T, dtype=np.float32))
 
     def standardise(self, dense: np.ndarray) -> np.ndarray:
         return np.asarray((dense - self.mean) / self.scale, dtype=np.float32)
 
     def logits(self, features: Features) -> np.ndarray:
-        out = self.standardise(features.dense) @ self.dense_w.T.astype(np.float32) + self.bias
-        weights = self.sparse_w[:, features.cols].astype(np.float32) * features.values
-        for k in range(len(self.labels)):
-            out[:, k] += np.bincount(features.rows, weights=weights[k], minlength=features.n)
+        out = self.standardise(features.dense) @ self._dense_t + self.bias
+        out += features.matrix @ self._sparse_t
         return np.asarray(out, dtype=np.float64)
 
     def predict_proba(self, features: Features) -> np.ndarray:

@@ -64,3 +64,24 @@ def ranked(labels: list[str], row: np.ndarray, min_confidence: float) -> Scored:
     order = np.argsort(-row)
     chosen = [(labels[i], round(float(row[i]), 4)) for i in order if row[i] >= min_confidence]
     return chosen or [(labels[order[0]], round(float(row[order[0]]), 4))]
+
+
+def chosen_mask(scores: np.ndarray, min_confidence: float) -> np.ndarray:
+    """Which entries ``ranked`` keeps, for a whole (n, k) matrix: those at or above the bar, else the best."""
+    mask = scores >= min_confidence
+    empty = ~mask.any(axis=1)
+    mask[np.flatnonzero(empty), scores[empty].argmax(axis=1)] = True
+    return mask
+
+
+def ranked_rows(labels: list[str], scores: np.ndarray, mask: np.ndarray) -> list[Scored]:
+    """Per row, the masked labels with rounded scores, best first (ties on the rounded score keep the
+    unrounded order): ``ranked`` for a batch."""
+    rounded = np.round(scores, 4)
+    order = np.lexsort((-scores, -np.where(mask, rounded, -np.inf)), axis=-1)
+    counts = mask.sum(axis=1).tolist()
+    picked = np.take_along_axis(rounded, order, axis=1).tolist()
+    return [
+        [(labels[i], value) for i, value in zip(row_order[:count], row_values[:count], strict=False)]
+        for row_order, row_values, count in zip(order.tolist(), picked, counts, strict=True)
+    ]

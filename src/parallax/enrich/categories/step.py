@@ -8,10 +8,13 @@ lists are merged best first. A message whose best confidence is below ``other_be
 
 from __future__ import annotations
 
-from parallax.enrich.categories.features import normalised, shared_embeddings
-from parallax.enrich.categories.fewshot import PrototypeClassifier, ranked
+import numpy as np
+
+from parallax.enrich.categories.features import shared_embeddings
+from parallax.enrich.categories.fewshot import PrototypeClassifier, chosen_mask, ranked_rows
 from parallax.enrich.categories.supervised import CategoryHead, shipped_head
 from parallax.enrich.categories.taxonomy import OTHER, Taxonomy, load_taxonomy
+from parallax.enrich.linear import normalised_shared
 from parallax.enrich.pipeline import Enriched
 
 Scored = list[tuple[str, float]]
@@ -38,19 +41,20 @@ class CategoriesStep:
         self.version = f"{taxonomy.name}-" + (f"head-{head.version}" if head else "fewshot-1")
 
     def classify(self, texts: list[str]) -> list[Scored]:
-        clean = normalised(texts)
         vectors = shared_embeddings(texts)  # once per batch for the sentiment, signals and category steps
+        shots = self.fewshot.from_embeddings(vectors)
         labels = self.fewshot.labels
-        fewshot = [ranked(labels, row, self.min_confidence) for row in self.fewshot.from_embeddings(vectors)]
         if self.head is None:
-            return fewshot
+            return ranked_rows(labels, shots, chosen_mask(shots, self.min_confidence))
+        head = self.head.from_features(normalised_shared(texts), vectors)
+        # Categories the head was not trained on come from the few-shot scores, ``other`` excepted; they
+        # count where they reach the bar, or where the few-shot ranking falls back to its best guess.
         supervised = set(self.head.labels)
-        merged = []
-        for row, shots in zip(self.head.from_features(clean, vectors), fewshot, strict=True):
-            from_head = ranked(list(self.head.labels), row, self.min_confidence)
-            extra = [(label, p) for label, p in shots if label not in supervised and label != OTHER]
-            merged.append(sorted(from_head + extra, key=lambda pair: -pair[1]))
-        return merged
+        extra = [i for i, label in enumerate(labels) if label not in supervised and label != OTHER]
+        shot_mask = chosen_mask(shots, self.min_confidence)
+        scores = np.hstack([head, shots[:, extra]])
+        mask = np.hstack([chosen_mask(head, self.min_confidence), shot_mask[:, extra]])
+        return ranked_rows([*self.head.labels, *(labels[i] for i in extra)], scores, mask)
 
     def apply(self, batch: list[Enriched]) -> None:
         if not batch:

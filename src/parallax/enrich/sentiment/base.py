@@ -45,18 +45,20 @@ class SentimentStep:
         if not batch:
             return
         proba = np.asarray(self.model.predict_proba([item.text for item in batch]), dtype=np.float64)
-        scores = self._scores(proba)
         best = proba.argmax(axis=1)
-        for row, item in enumerate(batch):
-            item.sentiment_probs = {
-                label: round(float(p), 4) for label, p in zip(LABELS, proba[row], strict=True)
-            }
-            item.sentiment_label = LABELS[best[row]]
-            confidence = float(proba[row, best[row]])
+        # Rounded and turned into Python floats for the whole batch at once, not value by value.
+        rounded = np.round(proba, 4).tolist()
+        confidences = proba[np.arange(len(batch)), best].tolist()
+        scores = np.round(self._scores(proba), 4).tolist()
+        for item, probs, label, confidence, score in zip(
+            batch, rounded, best.tolist(), confidences, scores, strict=True
+        ):
+            item.sentiment_probs = dict(zip(LABELS, probs, strict=True))
+            item.sentiment_label = LABELS[label]
             if is_non_english(item):
                 confidence *= NON_ENGLISH_CONFIDENCE
             item.sentiment_confidence = round(confidence, 4)
-            item.sentiment_score = round(float(scores[row]), 4)
+            item.sentiment_score = score
 
     def _scores(self, proba: np.ndarray) -> np.ndarray:
         return scores_from_proba(proba)

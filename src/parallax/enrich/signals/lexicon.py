@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
 
 from parallax.enrich.signals.anchors import anchors
 
@@ -206,6 +209,60 @@ def lexicon_scores(text: str) -> dict[str, float]:
                 miss *= 1.0 - cue.weight
         scores[signal] = round(1.0 - miss, 4)
     return scores
+
+
+def lexicon_matrix(texts: list[str]) -> np.ndarray:
+    """(n, 7) scores in ``SIGNALS`` order, equal to ``lexicon_scores`` of each text, computed for a batch.
+
+    Each distinct anchor is looked for once in the whole batch (one C-level substring scan) rather than once
+    per text and cue, and a cue's pattern then runs only on the texts that hold one of its anchors.
+    """
+    if not texts:
+        return np.zeros((0, len(SIGNALS)), dtype=np.float32)
+    lowered = [text.lower() for text in texts]
+    miss = np.ones((len(texts), len(SIGNALS)), dtype=np.float64)
+    rows_of = _anchor_rows(lowered)
+    for column, signal in enumerate(SIGNALS):
+        for cue in CUES[signal]:
+            candidates = (
+                range(len(texts))
+                if cue.anchors is None
+                else sorted(set().union(*(rows_of.get(anchor, ()) for anchor in cue.anchors)))
+            )
+            hits = [row for row in candidates if cue.pattern.search(lowered[row])]
+            if hits:
+                miss[hits, column] *= 1.0 - cue.weight
+    scores = np.zeros(miss.shape, dtype=np.float32)
+    for row, column in zip(*np.nonzero(miss < 1.0), strict=True):
+        scores[row, column] = round(1.0 - float(miss[row, column]), 4)  # the same rounding as lexicon_scores
+    return scores
+
+
+@cache
+def _all_anchors() -> tuple[tuple[str, bytes], ...]:
+    found = {anchor for cues in CUES.values() for cue in cues for anchor in cue.anchors or ()}
+    return tuple((anchor, anchor.encode()) for anchor in sorted(found))
+
+
+def _anchor_rows(lowered: list[str]) -> dict[str, list[int]]:
+    """For every anchor present in the batch, the rows that contain it."""
+    # One UTF-8 buffer, texts joined by a newline: no anchor holds one, so no occurrence straddles two texts,
+    # and a byte scan stays one byte a character where an emoji would make a str scan four.
+    encoded = [text.encode() for text in lowered]
+    joined = b"\n".join(encoded)
+    starts = np.cumsum([0] + [len(text) + 1 for text in encoded[:-1]])
+    found: dict[str, list[int]] = {}
+    for anchor, needle in _all_anchors():
+        position = joined.find(needle)
+        if position < 0:
+            continue
+        positions = []
+        while position >= 0:
+            positions.append(position)
+            position = joined.find(needle, position + 1)
+        rows = np.searchsorted(starts, np.array(positions), side="right") - 1
+        found[anchor] = rows[np.r_[True, rows[1:] != rows[:-1]]].tolist()  # positions ascend, so rows do
+    return found
 
 
 def matched_signals(text: str, threshold: float = 0.5) -> list[str]:

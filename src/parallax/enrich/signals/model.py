@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from parallax.enrich.categories.features import shared_embeddings
-from parallax.enrich.signals.lexicon import SIGNALS, lexicon_scores
-from parallax.enrich.textnorm import normalise
+from parallax.enrich.linear import normalised_shared
+from parallax.enrich.signals.lexicon import lexicon_matrix
 
 ARTIFACT = "signals_head.npz"
 # How much each signal weighs in the friction index (sums to 1): the customer's overall burden.
@@ -32,18 +32,9 @@ FRICTION_WEIGHTS: dict[str, float] = {
 }
 
 
-def lexicon_matrix(texts: list[str]) -> np.ndarray:
-    """(n, 7) lexicon scores in ``SIGNALS`` order."""
-    rows = [lexicon_scores(text) for text in texts]
-    return np.array([[row[s] for s in SIGNALS] for row in rows], dtype=np.float32).reshape(
-        len(texts), len(SIGNALS)
-    )
-
-
 def featurize(texts: list[str]) -> np.ndarray:
     """(n, 7 + 256) features: lexicon scores then the static embedding of the normalised text."""
-    normalised = [normalise(text) for text in texts]
-    return np.hstack([lexicon_matrix(normalised), shared_embeddings(texts)]).astype(np.float32)
+    return np.hstack([lexicon_matrix(normalised_shared(texts)), shared_embeddings(texts)]).astype(np.float32)
 
 
 @dataclass(frozen=True)

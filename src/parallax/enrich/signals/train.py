@@ -15,8 +15,8 @@ from sklearn.metrics import log_loss, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedKFold
 
 from parallax.enrich.signals.gold import GoldRow, load_texts, read_gold
-from parallax.enrich.signals.lexicon import SIGNALS
-from parallax.enrich.signals.model import SignalsHead, featurize, lexicon_matrix
+from parallax.enrich.signals.lexicon import SIGNALS, lexicon_matrix
+from parallax.enrich.signals.model import SignalsHead, featurize
 from parallax.enrich.signals.step import LEXICON_THRESHOLD
 
 C_GRID = (0.1, 0.3, 1.0)
