@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from parallax.ingest.mapping import MappingSpec
+from parallax.ingest.mapping import MappingSpec, ValueSpec
 from parallax.ingest.record import InteractionIn
 from parallax.ingest.values import CellError, Field, compile_condition, compile_field
 
@@ -41,7 +41,7 @@ class Mapper:
         self._columns = {
             f.target: f.column for f in (*self._fields, *(f for r in self._rules for f in r.fields))
         }
-        self._skip = (frozenset(_columns_of_spec(spec)) - set(spec.keep_in_raw)) | set(spec.ignore)
+        self._skip = (frozenset(columns_of_spec(spec)) - set(spec.keep_in_raw)) | set(spec.ignore)
         # Rows of one file share their columns: the unknown ones are worked out once per column layout.
         self._layout: tuple[str, ...] = ()
         self._unknown: tuple[str, ...] = ()
@@ -141,14 +141,17 @@ def _json_object(value: Any) -> dict[str, Any]:
     return {}
 
 
-def _columns_of_spec(spec: MappingSpec) -> set[str]:
+def columns_of_spec(spec: MappingSpec) -> set[str]:
     """Every column a mapping reads; the others are unknown and go to ``raw``."""
     specs = [*spec.fields.values(), *spec.segments.values(), *(s for r in spec.rules for s in r.set.values())]
-    used: set[str] = set()
-    for value in specs:
-        used.update(filter(None, [value.column, *(value.columns or []), *(value.hash or [])]))
-        if value.template:
-            used.update(n for _, n, _, _ in string.Formatter().parse(value.template) if n)
+    return set().union(*(columns_of_value(value) for value in specs))
+
+
+def columns_of_value(value: ValueSpec) -> set[str]:
+    """The columns one value spec reads."""
+    used: set[str] = set(filter(None, [value.column, *(value.columns or []), *(value.hash or [])]))
+    if value.template:
+        used.update(n for _, n, _, _ in string.Formatter().parse(value.template) if n)
     return used
 
 

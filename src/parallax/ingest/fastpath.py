@@ -22,8 +22,8 @@ from parallax.kit.clock import to_naive_utc
 
 _FIELDS = tuple(InteractionIn.model_fields)
 _KNOWN = frozenset(_FIELDS)
-_REQUIRED = ("source", "external_id", "channel", "kind", "occurred_at")
-_TIMES = ("occurred_at", "first_response_at", "closed_at", "invited_at")
+REQUIRED = ("source", "external_id", "channel", "kind", "occurred_at")
+TIMES = ("occurred_at", "first_response_at", "closed_at", "invited_at")
 _DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
 _STRINGS = tuple(
     name for name, info in InteractionIn.model_fields.items() if info.annotation in (str, str | None)
@@ -44,7 +44,7 @@ def _length_limits() -> dict[str, tuple[int, int]]:
 
 
 _LIMITS = _length_limits()
-_STRING_LIMITS = tuple((name, *_LIMITS[name]) for name in _STRINGS)
+STRING_LIMITS = tuple((name, *_LIMITS[name]) for name in _STRINGS)
 _EMPTY: dict[str, Any] = {**dict.fromkeys(_FIELDS), "direction": "inbound"}
 
 
@@ -54,7 +54,7 @@ def accept(row: dict[str, Any]) -> dict[str, Any] | None:
         return None
     out = _EMPTY.copy()
     out.update(row)
-    for name in _REQUIRED:
+    for name in REQUIRED:
         if out[name] is None:
             return None
     if not (_strings(out) and _times(out) and _choices(out) and _score(out) and _maps(out)):
@@ -65,7 +65,7 @@ def accept(row: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _strings(out: dict[str, Any]) -> bool:
-    for name, low, high in _STRING_LIMITS:
+    for name, low, high in STRING_LIMITS:
         value = out[name]
         if value is None:
             continue
@@ -80,7 +80,7 @@ def _strings(out: dict[str, Any]) -> bool:
 
 
 def _times(out: dict[str, Any]) -> bool:
-    for name in _TIMES:
+    for name in TIMES:
         value = out[name]
         if value is None:
             continue
@@ -89,7 +89,10 @@ def _times(out: dict[str, Any]) -> bool:
                 value = _DATETIME.validate_python(value)
             except ValidationError:
                 return False
-        out[name] = to_naive_utc(value)
+        try:
+            out[name] = to_naive_utc(value)
+        except OverflowError:  # past year 9999 in UTC: pydantic words the error
+            return False
     return True
 
 

@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from parallax.ingest.column_check import check_columns
+from parallax.ingest.columnar import ColumnMapper
 from parallax.ingest.engine import Mapper
 from parallax.ingest.mapping import MappingSpec
 from parallax.ingest.readers import Chunk, csv_header, infer_format, progress_total, read_chunks
 from parallax.ingest.rejects import RejectsWriter, default_rejects_path
 from parallax.ingest.validate import RowError, validate_rows
-from parallax.store.interactions import insert_interactions
+from parallax.store.interactions import insert_interaction_columns, insert_interactions
 from parallax.store.workspaces import ensure_workspace
 
 
@@ -48,6 +50,9 @@ class ImportOptions:
     rejects_path: Path | None = None
     # Write batch n on a worker thread while batch n + 1 is prepared (see _writer); off, one thread does all.
     overlap: bool = True
+    # Map and check CSV batches a column at a time (columnar.py, column_check.py), sending only the rows it is
+    # unsure of through the row path; off, every row takes the row path (the reference the tests compare to).
+    columnar: bool = True
     # Called after every commit with the running summary and the reader's position (bytes, or rows for
     # Parquet). Progress bars hang here; so do tests that simulate a crash after N batches.
     on_batch: Callable[[ImportSummary, int], None] | None = None
@@ -64,6 +69,7 @@ def import_file(
     opts = options or ImportOptions()
     fmt = infer_format(path, opts.fmt)
     mapper = Mapper(spec, opts.source)
+    columnar = ColumnMapper.of(mapper) if opts.columnar else None
     summary = ImportSummary(path, fmt, spec.name, mapper.source)
     rejects_path = opts.rejects_path or default_rejects_path(path)
     with session_factory() as session:
@@ -73,7 +79,7 @@ def import_file(
     with RejectsWriter(rejects_path, columns) as rejects, _writer(opts.overlap) as writer:
         in_flight: Future[None] | None = None
         for chunk in read_chunks(path, fmt, max(1, opts.batch_size)):
-            good, errors = _prepare(mapper, chunk)
+            good, errors = _prepare(mapper, columnar, chunk)
             if in_flight is not None:
                 in_flight.result()  # re-raises a failed write (or a failing on_batch) here, in order
             batch = _Batch(chunk, good, errors)
@@ -114,7 +120,7 @@ def _writer(overlap: bool) -> ThreadPoolExecutor | _InlineWriter:
 @dataclass(frozen=True)
 class _Batch:
     chunk: Chunk
-    good: list[dict[str, Any]]
+    good: list[dict[str, Any]] | dict[str, list[Any]]  # rows (row path) or one list a field (column path)
     errors: list[RowError]
 
 
@@ -128,10 +134,13 @@ def _write(
 ) -> None:
     """Insert and commit one batch (the acknowledgement), then record its rejects and report progress."""
     with session_factory() as session:
-        result = insert_interactions(session, workspace_id, batch.good)
+        if isinstance(batch.good, dict):
+            result = insert_interaction_columns(session, workspace_id, batch.good)
+        else:
+            result = insert_interactions(session, workspace_id, batch.good)
         session.commit()
     if batch.errors:
-        rejects.write(batch.errors, _originals(batch.chunk))
+        rejects.write(batch.errors, _originals(batch.chunk, batch.errors))
     _count(summary, batch.chunk, result.inserted, result.duplicates, batch.errors)
     if opts.on_batch is not None:
         opts.on_batch(summary, batch.chunk.position)
@@ -142,8 +151,12 @@ def total_units(path: Path, fmt: str | None) -> int:
     return progress_total(path, infer_format(path, fmt))
 
 
-def _prepare(mapper: Mapper, chunk: Chunk) -> tuple[list[dict[str, Any]], list[RowError]]:
+def _prepare(
+    mapper: Mapper, columnar: ColumnMapper | None, chunk: Chunk
+) -> tuple[list[dict[str, Any]] | dict[str, list[Any]], list[RowError]]:
     """Map then validate the chunk's rows; errors name the source column where there is one."""
+    if columnar is not None and chunk.columns is not None:
+        return _prepare_columns(mapper, columnar, chunk)
     errors = [RowError(number, field, reason) for number, field, reason, _ in chunk.broken]
     mapped: list[tuple[int, dict[str, Any]]] = []
     for number, row in zip(chunk.numbers, chunk.rows, strict=True):
@@ -157,23 +170,49 @@ def _prepare(mapper: Mapper, chunk: Chunk) -> tuple[list[dict[str, Any]], list[R
     return good, errors
 
 
+def _prepare_columns(
+    mapper: Mapper, columnar: ColumnMapper, chunk: Chunk
+) -> tuple[dict[str, list[Any]], list[RowError]]:
+    """The column path; each row it is unsure of is decided (and its error worded) by the row path."""
+    count = len(chunk.numbers)
+    mapped = columnar.map_columns(chunk.columns or {}, count)
+    columns = check_columns(mapped, count)
+    errors: list[RowError] = []
+    dropped: set[int] = set()
+    for index in sorted(mapped.unsure):
+        good, problems = _prepare(mapper, None, Chunk([chunk.numbers[index]], [chunk.row(index)], 0, []))
+        errors.extend(problems)
+        if isinstance(good, list) and good:
+            for name, value in good[0].items():
+                columns[name][index] = value
+        else:
+            dropped.add(index)
+    if dropped:
+        keep = [index for index in range(count) if index not in dropped]
+        columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+    return columns, errors
+
+
 def _column(mapper: Mapper, field_name: str) -> str:
     head = field_name.split(".", 1)[0]
     column = mapper.column_of(head)
     return field_name if column == head else column
 
 
-def _originals(chunk: Chunk) -> dict[int, Any]:
+def _originals(chunk: Chunk, errors: list[RowError]) -> dict[int, Any]:
+    """The original of each rejected row, by row number (only those: the others are never built)."""
+    wanted = {error.row for error in errors}
     originals: dict[int, Any] = {number: original for number, _, _, original in chunk.broken}
-    sources = chunk.originals if chunk.originals is not None else chunk.rows
-    originals.update(zip(chunk.numbers, sources, strict=True))
+    for index, number in enumerate(chunk.numbers):
+        if number in wanted:
+            originals[number] = chunk.originals[index] if chunk.originals is not None else chunk.row(index)
     return originals
 
 
 def _count(
     summary: ImportSummary, chunk: Chunk, inserted: int, duplicates: int, errors: list[RowError]
 ) -> None:
-    summary.rows += len(chunk.rows) + len(chunk.broken)
+    summary.rows += len(chunk.numbers) + len(chunk.broken)
     summary.inserted += inserted
     summary.duplicates += duplicates
     summary.rejected += len({e.row for e in errors})

@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -29,13 +30,31 @@ _EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet":
 @dataclass(frozen=True)
 class Chunk:
     """Rows with their numbers; ``broken`` holds records that could not even be parsed, as
-    (number, field, reason, original): a JSONL line that is not an object, a CSV record of the wrong width."""
+    (number, field, reason, original): a JSONL line that is not an object, a CSV record of the wrong width.
+
+    CSV chunks read by pyarrow come as ``columns`` (one list of cells a column, ``records`` None): the
+    importer maps those a column at a time, and ``rows`` builds the row dicts only when asked."""
 
     numbers: list[int]
-    rows: list[dict[str, Any]]
+    records: list[dict[str, Any]] | None
     position: int
     broken: list[tuple[int, str, str, Any]]
     originals: list[str] | None = None
+    columns: dict[str, list[Any]] | None = None
+
+    @cached_property
+    def rows(self) -> list[dict[str, Any]]:
+        if self.records is not None:
+            return self.records
+        columns = self.columns or {}
+        names = list(columns)
+        return [dict(zip(names, cells, strict=True)) for cells in zip(*columns.values(), strict=True)]
+
+    def row(self, index: int) -> dict[str, Any]:
+        """The row at ``index`` (not its number), without building the others."""
+        if self.records is not None:
+            return self.records[index]
+        return {name: cells[index] for name, cells in (self.columns or {}).items()}
 
 
 def infer_format(path: Path, given: str | None) -> str:
@@ -88,9 +107,9 @@ def _csv_chunks(path: Path, size: int) -> Iterator[Chunk]:
     done = 0
     try:
         reader = pa_csv.open_csv(source, read_options=read, parse_options=parse, convert_options=convert)
-        for rows in _rebatch((_batch_rows(batch) for batch in reader), size):
-            yield Chunk(list(range(done + 2, done + 2 + len(rows))), rows, source.tell(), [])
-            done += len(rows)
+        for columns, count in _column_batches(reader, size):
+            yield Chunk(list(range(done + 2, done + 2 + count)), None, source.tell(), [], columns=columns)
+            done += count
         return
     except pa.ArrowInvalid:
         pass  # a record with the wrong number of cells: exact row numbers need the slower reader
@@ -133,15 +152,26 @@ def _batch_rows(batch: pa.RecordBatch) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def _rebatch(blocks: Iterator[list[dict[str, Any]]], size: int) -> Iterator[list[dict[str, Any]]]:
-    pending: list[dict[str, Any]] = []
-    for block in blocks:
-        pending.extend(block)
-        while len(pending) >= size:
-            yield pending[:size]
-            pending = pending[size:]
-    if pending:
-        yield pending
+def _column_batches(
+    batches: Iterator[pa.RecordBatch], size: int
+) -> Iterator[tuple[dict[str, list[Any]], int]]:
+    """pyarrow's blocks (4 MB each) cut into ``size`` rows, as one list of cells a column."""
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    for batch in batches:
+        pending.append(batch)
+        held += batch.num_rows
+        while held >= size:
+            table = pa.Table.from_batches(pending)
+            yield _pylists(table.slice(0, size)), size
+            rest = table.slice(size)
+            pending, held = rest.to_batches(), rest.num_rows
+    if held:
+        yield _pylists(pa.Table.from_batches(pending)), held
+
+
+def _pylists(table: pa.Table) -> dict[str, list[Any]]:
+    return {name: column.to_pylist() for name, column in zip(table.column_names, table.columns, strict=True)}
 
 
 def _parquet_chunks(path: Path, size: int) -> Iterator[Chunk]:

@@ -112,7 +112,10 @@ class InteractionIn(BaseModel):
     @field_validator("occurred_at", "first_response_at", "closed_at", "invited_at")
     @classmethod
     def _utc(cls, value: datetime | None) -> datetime | None:
-        return None if value is None else to_naive_utc(value)
+        try:
+            return None if value is None else to_naive_utc(value)
+        except OverflowError:
+            raise ValueError("timestamp is out of range in UTC") from None
 
     @field_validator("segments", mode="before")
     @classmethod

@@ -141,7 +141,7 @@ def _iso_column(name: str) -> Getter:
 
 def _general_getter(target: str, spec: ValueSpec) -> Getter:
     origin = _compile_origin(spec)
-    convert = _converter(target, spec)
+    convert = converter(target, spec)
     mapping, default = spec.map, spec.default
     column = spec.column or (spec.columns[0] if spec.columns else target)
 
@@ -190,7 +190,7 @@ def _template(template: str) -> Getter:
     return get
 
 
-def _converter(target: str, spec: ValueSpec) -> Callable[[str, Any], Any]:
+def converter(target: str, spec: ValueSpec) -> Callable[[str, Any], Any]:
     kind = spec.type
     if target in TIME_FIELDS or spec.timestamp is not None:
         return _timestamp_reader(spec.timestamp or "iso")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from itertools import chain, repeat
+from json.encoder import c_make_encoder, encode_basestring_ascii  # type: ignore[attr-defined]
 from operator import itemgetter
 from typing import Any
 
@@ -86,6 +88,97 @@ def insert_interactions(session: Session, workspace_id: str, rows: Sequence[dict
     ids = tuple(sorted(r[0] for r in returned))
     keys = frozenset((source, external_id) for _, source, external_id in returned)
     return InsertResult(len(ids), len(rows) - len(ids), ids, keys)
+
+
+def insert_interaction_columns(
+    session: Session, workspace_id: str, columns: Mapping[str, Sequence[Any]]
+) -> InsertResult:
+    """``insert_interactions`` for rows given as one list per field of INTERACTION_FIELDS (the file import).
+
+    The same rows and the same idempotency (the first row with a key wins, stored rows are skipped), without
+    a dict a row: SQLite runs multi-row ``INSERT .. ON CONFLICT DO NOTHING`` pages and
+    fills the segment rows from the stored ``segments`` JSON in SQL; PostgreSQL takes the lists as the arrays
+    of its ``unnest`` insert. Time cells are naive-UTC datetimes or that as text, ``YYYY-MM-DD
+    HH:MM:SS.ffffff`` (what the column path produces). ``inserted_keys`` is left empty: the import has no
+    use for it.
+    """
+    keep = _first_of_each_key(columns["source"], columns["external_id"])
+    count = len(columns["source"])
+    if not count:
+        return InsertResult(0, 0, ())
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"unsupported database dialect {dialect.name}")
+    process = dict(_processors(dialect))
+    received = process.get(1, lambda value: value)(utcnow())
+    if dialect.name == "postgresql":
+        process.update((i, _PG_DATETIME) for i in _TIME_INDEXES)
+    values = [
+        _column_values(columns[name], keep, process.get(index))
+        for index, name in enumerate(_COLUMNS)
+        if index > 1
+    ]
+    insert = _insert_postgres_columns if dialect.name == "postgresql" else _insert_sqlite_columns
+    ids = insert(connection, (workspace_id, received), values)
+    return InsertResult(len(ids), count - len(ids), ids)
+
+
+def _first_of_each_key(sources: Sequence[Any], external_ids: Sequence[Any]) -> list[int] | None:
+    """Indexes of the first row of each natural key, or None when no key repeats (the usual case)."""
+    keys = list(zip(sources, external_ids, strict=True))
+    if len(set(keys)) == len(keys):
+        return None
+    first: dict[tuple[Any, Any], int] = {}
+    for index, key in enumerate(keys):
+        first.setdefault(key, index)
+    return sorted(first.values())
+
+
+def _column_values(values: Sequence[Any], keep: list[int] | None, process: Any) -> list[Any]:
+    kept = list(values) if keep is None else [values[i] for i in keep]
+    if process is _JSON_TEXT:
+        return [_JSON_ONE_SHOT(value or {}) for value in kept]
+    if process is _sqlite_datetime:
+        return [value if value is None or type(value) is str else _sqlite_datetime(value) for value in kept]
+    if process is _PG_DATETIME:
+        return [datetime.fromisoformat(value) if type(value) is str else value for value in kept]
+    if process is not None:
+        return [None if value is None else process(value) for value in kept]
+    return kept
+
+
+def _insert_sqlite_columns(
+    connection: Connection, head: tuple[str, Any], values: list[list[Any]]
+) -> tuple[int, ...]:
+    """Multi-row pages without RETURNING: each is one step inside SQLite, run with the GIL released, so an
+    import preparing its next batch on another thread is not held up row by row (executemany and RETURNING
+    hand the GIL back and forth once a row).
+
+    The write lock is held from the first insert to the commit and SQLite gives a new row the largest rowid
+    plus one, so the rows this call inserts are the last ``inserted`` ids up to last_insert_rowid()."""
+    rows = list(zip(repeat(head[0]), repeat(head[1]), *values))
+    inserted = 0
+    for start in range(0, len(rows), _PAGE):
+        page = rows[start : start + _PAGE]
+        flat = tuple(chain.from_iterable(page))
+        inserted += connection.exec_driver_sql(_insert_sql(len(page), returning=False), flat).rowcount
+    if inserted <= 0:
+        return ()
+    last = int(connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
+    connection.exec_driver_sql(_SQLITE_SEGMENTS_FROM_JSON, (last - inserted + 1, last))
+    return tuple(range(last - inserted + 1, last + 1))
+
+
+def _insert_postgres_columns(
+    connection: Connection, head: tuple[str, Any], values: list[list[Any]]
+) -> tuple[int, ...]:
+    count = len(values[0])
+    arrays = ([head[0]] * count, [head[1]] * count, *values)
+    ids = [row[0] for row in connection.exec_driver_sql(_PG_INSERT, arrays)]
+    if ids:
+        connection.exec_driver_sql(_PG_SEGMENTS_FROM_JSON, (ids,))
+    return tuple(sorted(ids))
 
 
 def _insert_sqlite(connection: Connection, params: list[tuple[Any, ...]]) -> list[tuple[int, str, str]]:
@@ -171,6 +264,26 @@ def _processors(dialect: Dialect) -> list[tuple[int, Any]]:
 
 
 _JSON_TEXT = json.JSONEncoder(check_circular=False).encode
+# Column-path time cells may be text in SQLite's DATETIME form already; PostgreSQL binds them as datetimes.
+_PG_DATETIME = datetime.fromisoformat
+_TIME_INDEXES = [
+    i for i, c in enumerate(_COLUMNS) if i > 1 and isinstance(Interaction.__table__.c[c].type, DateTime)
+]
+
+
+def _one_shot_encoder() -> Any:
+    """``_JSON_TEXT`` with its C encoder built once: ``encode`` builds one a call, which was most of its cost
+    on a small dict. The arguments are those ``JSONEncoder.iterencode`` passes (check_circular off)."""
+    if c_make_encoder is None:
+        return _JSON_TEXT
+    encoder = json.JSONEncoder(check_circular=False)
+    make = c_make_encoder(
+        None, encoder.default, encode_basestring_ascii, None, ": ", ", ", False, False, True
+    )
+    return lambda value: "".join(make(value, 0))
+
+
+_JSON_ONE_SHOT = _one_shot_encoder()
 
 
 def _sqlite_datetime(value: datetime) -> str:
@@ -178,11 +291,12 @@ def _sqlite_datetime(value: datetime) -> str:
 
 
 @lru_cache(maxsize=32)
-def _insert_sql(count: int) -> str:
+def _insert_sql(count: int, returning: bool = True) -> str:
     one = "(" + ", ".join(["?"] * len(_COLUMNS)) + ")"
     return (
         f"INSERT INTO interaction ({_COLUMN_LIST}) VALUES {', '.join([one] * count)} "
-        "ON CONFLICT (workspace_id, source, external_id) DO NOTHING RETURNING id, source, external_id"
+        "ON CONFLICT (workspace_id, source, external_id) DO NOTHING"
+        + (" RETURNING id, source, external_id" if returning else "")
     )
 
 
@@ -221,6 +335,20 @@ _PG_INSERT = (
 _PG_SEGMENTS = (
     'INSERT INTO interaction_segment (interaction_id, "key", workspace_id, "value") '
     "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[])"
+)
+
+
+# Segment rows as insert_interactions writes them (key cut to 60, value to 200 characters), read back from
+# the row's own JSON by SQLite instead of bound from Python four parameters at a time.
+_SQLITE_SEGMENTS_FROM_JSON = (
+    'INSERT INTO interaction_segment (interaction_id, "key", workspace_id, "value") '
+    "SELECT i.id, substr(j.key, 1, 60), i.workspace_id, substr(j.value, 1, 200) "
+    "FROM interaction AS i, json_each(i.segments) AS j WHERE i.id BETWEEN ? AND ?"
+)
+_PG_SEGMENTS_FROM_JSON = (
+    'INSERT INTO interaction_segment (interaction_id, "key", workspace_id, "value") '
+    "SELECT i.id, left(j.key, 60), i.workspace_id, left(j.value, 200) "
+    "FROM interaction AS i CROSS JOIN LATERAL json_each_text(i.segments) AS j WHERE i.id = ANY(%s::bigint[])"
 )
 
 
