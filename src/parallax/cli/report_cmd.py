@@ -11,11 +11,13 @@ from rich.table import Table
 from parallax.cli.context import console, context
 from parallax.cli.groups import bench_app
 from parallax.kit.db import session_scope
-from parallax.metrics.board import Board, cell_stats, compute_board
+from parallax.metrics import rollup_service
+from parallax.metrics.board import Board, cell_stats
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import StoreEngine
 from parallax.metrics.flaggap import flag_gaps
 from parallax.metrics.report_html import ReportData, render_html
+from parallax.metrics.rollup import WHOLE
 from parallax.metrics.service import find_hidden_failures, frontline, survey_bias, survey_timing
 
 DbOption = Annotated[
@@ -83,6 +85,9 @@ def report(
             help="A company-side yes/no segment as the inside view, e.g. timely_response=yes (CFPB)."
         ),
     ] = None,
+    rollup: Annotated[
+        bool, typer.Option(help="Bring the metric roll-up up to date first and read the board from it.")
+    ] = True,
     database_url: DbOption = None,
 ) -> None:
     """Print the board view: inside view (surveys, tickets) next to the outside view and their gap."""
@@ -92,18 +97,20 @@ def report(
         if flag is not None:
             print_flag_gaps(engine, workspace, attribute or ["product"], flag)
             return
-        overall = compute_board(engine, Scope(workspace, None, "all"))
+        if rollup:
+            rollup_service.refresh(session, workspace, attributes=[WHOLE, *(attribute or ["route"])])
+        overall = rollup_service.board(session, Scope(workspace, None, "all"))
         console.print(board_table(overall, f"Workspace {workspace}: inside vs outside"))
         boards = []
         for name in attribute or ["route"]:
-            boards.append(compute_board(engine, Scope(workspace, name, period)))
+            boards.append(rollup_service.board(session, Scope(workspace, name, period)))
             console.print(board_table(boards[-1], f"By {name} ({period})"))
         if not full and html is None:
             return
         data = ReportData(
             workspace,
             overall,
-            compute_board(engine, Scope(workspace, None, "week")),
+            rollup_service.board(session, Scope(workspace, None, "week")),
             tuple(boards),
             survey_bias(session, workspace, samples=bias_samples),
             tuple(find_hidden_failures(engine, workspace)),
@@ -179,46 +186,26 @@ def bench_metrics(
     sizes: Annotated[
         list[int] | None, typer.Option("--size", help="Interactions to benchmark (repeatable).")
     ] = None,
-    spark: Annotated[bool, typer.Option(help="Also time the same report on Spark (local mode).")] = False,
+    direct: Annotated[
+        bool, typer.Option(help="Also time the direct queries (slow at 10 million) and compare counts.")
+    ] = True,
+    spark: Annotated[bool, typer.Option(help="Also time the direct report on Spark (local mode).")] = False,
     write: Annotated[bool, typer.Option(help="Write the metrics section of BENCHMARKS.md.")] = True,
 ) -> None:
-    """Time the full gap report (20 routes x 8 weeks) on the embedded store, optionally on Spark."""
+    """Time the full gap report (20 routes x 8 weeks) from the roll-up and directly, optionally on Spark."""
     from parallax.kit.benchmarks import write_section
     from parallax.kit.db import make_engine, make_sessionmaker
-    from parallax.metrics.bench import WORKSPACE, bench_store, timed
+    from parallax.metrics.bench_run import Figures, markdown, run_size, spark_timing, store_for
 
-    lines = [
-        "## metrics",
-        "",
-        "`parallax bench metrics` — full gap report (route x week: 20 x 8 cells, "
-        "inside, outside, gap with 1,000-sample bootstrap per cell).",
-        "",
-        "| interactions | engine | seconds (best of 3) |",
-        "|---:|---|---:|",
-    ]
+    rows: list[Figures] = []
     for n in sizes or [1_000_000]:
-        path = bench_store(Path("var/bench") / f"metrics-{n}.sqlite", n)
-        factory = make_sessionmaker(make_engine(f"sqlite:///{path}"))
-        scope = Scope(WORKSPACE, "route", "week")
-        with factory() as session:
-            seconds = timed(lambda s=session, sc=scope: compute_board(StoreEngine(s), sc))
-        console.print(f"{n:>12,} sqlite  {seconds:7.2f} s")
-        lines.append(f"| {n:,} | sqlite (store SQL) | {seconds:.2f} |")
+        factory = make_sessionmaker(make_engine(f"sqlite:///{store_for(n)}"))
+        figures = run_size(factory, n, direct)
         if spark:
-            lines.append(_spark_line(factory, scope, n))
+            figures = Figures(**{**figures.__dict__, "spark": spark_timing(factory)})
+        rows.append(figures)
+        console.print(markdown([figures], "").splitlines()[-1])
+    flags = "".join(f" --size {n}" for n in sizes or [1_000_000])
+    flags += ("" if direct else " --no-direct") + (" --spark" if spark else "")
     if write:
-        write_section("metrics", "\n".join(lines))
-
-
-def _spark_line(factory: object, scope: Scope, n: int) -> str:
-    import tempfile
-
-    from parallax.metrics.bench import WORKSPACE, timed
-    from parallax.metrics.engines import SparkEngine, export_tables, local_spark
-
-    with tempfile.TemporaryDirectory() as tmp, factory() as session, local_spark() as spark:  # type: ignore[operator]
-        export_tables(session, WORKSPACE, Path(tmp))
-        engine = SparkEngine(spark, Path(tmp))
-        seconds = timed(lambda: compute_board(engine, scope), repeat=2)
-    console.print(f"{n:>12,} spark   {seconds:7.2f} s")
-    return f"| {n:,} | spark local[2] via Ibis | {seconds:.2f} |"
+        write_section("metrics", markdown(rows, f"parallax bench metrics{flags}"))

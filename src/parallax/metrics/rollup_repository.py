@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -115,14 +115,6 @@ def replace_records(
     return len(rows)
 
 
-def drop_attributes(session: Session, workspace_id: str, attributes: Iterable[str]) -> None:
-    session.execute(
-        delete(MetricRollup).where(
-            MetricRollup.workspace_id == workspace_id, MetricRollup.attribute.in_(list(attributes))
-        )
-    )
-
-
 def records(
     session: Session, workspace_id: str, attribute: str, since: datetime | None, until: datetime | None
 ) -> list[tuple[str, date, dict[str, Any]]]:
@@ -145,3 +137,9 @@ def _as_datetime(value: Any) -> datetime | None:
     if value is None or isinstance(value, datetime):
         return value
     return datetime.fromisoformat(str(value))
+
+
+def forget(session: Session, workspace_id: str) -> None:
+    """Drop the workspace's roll-up and its marks: the next refresh builds it from nothing."""
+    session.execute(delete(MetricRollup).where(MetricRollup.workspace_id == workspace_id))
+    session.execute(delete(MetricRollupState).where(MetricRollupState.workspace_id == workspace_id))

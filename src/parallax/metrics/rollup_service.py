@@ -87,12 +87,14 @@ def refresh(
     attributes: Sequence[str] | None = None,
     now: datetime | None = None,
 ) -> Refresh:
-    """Bring the workspace's roll-up up to date (idempotent); ``attributes`` default to every segment."""
+    """Bring the roll-up up to date (idempotent), adding ``attributes`` (default: every segment key)."""
     engine = StoreEngine(session)
     previous = repo.state(session, workspace_id, lock=True)
     marks = repo.current_marks(session)
-    wanted = list(attributes) if attributes is not None else default_attributes(session, workspace_id)
     held = [] if previous is None else list(previous.attributes)
+    asked = list(attributes) if attributes is not None else default_attributes(session, workspace_id)
+    # Every held attribute is refreshed too: the marks move for all of them at once.
+    wanted = list(dict.fromkeys([*asked, *held]))
     valid = (
         previous is not None
         and previous.version == version()
@@ -110,7 +112,6 @@ def refresh(
             session, workspace_id, attribute, since, build_records(engine, workspace_id, attribute, since)
         )
         rebuilt[attribute] = since
-    repo.drop_attributes(session, workspace_id, set(held) - set(wanted))
     repo.save_state(session, workspace_id, version(), marks, wanted, now or utcnow())
     return Refresh(rebuilt, written)
 

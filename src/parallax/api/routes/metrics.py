@@ -10,11 +10,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from parallax.api.deps import CallerDep, SessionDep
-from parallax.metrics.board import Board, compute_board
+from parallax.metrics import rollup_service
+from parallax.metrics.board import Board
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import StoreEngine
 from parallax.metrics.mirror import MirrorAnswer, load_questionnaire, mirror_gaps
-from parallax.metrics.mirror_report import mirror_report
 from parallax.metrics.service import (
     HIDDEN_ATTRIBUTES,
     find_hidden_failures,
@@ -48,7 +48,7 @@ def overview(
 ) -> dict[str, Any]:
     """The whole workspace: inside view next to outside view and the perception gap, per period."""
     scope = Scope(caller.workspace_id, None, period, since, until)
-    return _board_json(compute_board(StoreEngine(session), scope))
+    return _board_json(rollup_service.board(session, scope))
 
 
 @router.get("/segments")
@@ -62,7 +62,7 @@ def segments(
 ) -> dict[str, Any]:
     """One row per (segment value, period) of any attribute; thin cells say so instead of a gap."""
     scope = Scope(caller.workspace_id, attribute, period, since, until)
-    return _board_json(compute_board(StoreEngine(session), scope))
+    return _board_json(rollup_service.board(session, scope))
 
 
 @router.get("/hidden-failures")
@@ -124,17 +124,3 @@ def mirror(body: MirrorIn, caller: CallerDep) -> dict[str, Any]:
     """Gap per dimension between employees' predictions and customers' answers, with Welch t-tests."""
     answers = [MirrorAnswer(a.respondent, a.role, a.item, a.score) for a in body.answers]
     return {"gaps": [asdict(g) for g in mirror_gaps(load_questionnaire(), answers)]}
-
-
-@router.get("/mirror")
-def stored_mirror(caller: CallerDep, session: SessionDep) -> dict[str, Any]:
-    """The mirror report over the answer sheets imported with mapping ``mirror``: overall and per team."""
-    report = mirror_report(session, caller.workspace_id, load_questionnaire())
-    return {
-        "questionnaire": report.questionnaire,
-        "customers": report.customers,
-        "employees": report.employees,
-        "gaps": [asdict(g) for g in report.gaps],
-        "by_team": {team: [asdict(g) for g in gaps] for team, gaps in report.by_team.items()},
-        "skipped": report.skipped,
-    }
