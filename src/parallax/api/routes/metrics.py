@@ -15,6 +15,7 @@ from parallax.metrics.board import Board
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import StoreEngine
 from parallax.metrics.mirror import MirrorAnswer, load_questionnaire, mirror_gaps
+from parallax.metrics.mirror_report import mirror_report
 from parallax.metrics.service import (
     HIDDEN_ATTRIBUTES,
     find_hidden_failures,
@@ -124,3 +125,17 @@ def mirror(body: MirrorIn, caller: CallerDep) -> dict[str, Any]:
     """Gap per dimension between employees' predictions and customers' answers, with Welch t-tests."""
     answers = [MirrorAnswer(a.respondent, a.role, a.item, a.score) for a in body.answers]
     return {"gaps": [asdict(g) for g in mirror_gaps(load_questionnaire(), answers)]}
+
+
+@router.get("/mirror")
+def stored_mirror(caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+    """The mirror report over the answer sheets imported with mapping ``mirror``: overall and per team."""
+    report = mirror_report(session, caller.workspace_id, load_questionnaire())
+    return {
+        "questionnaire": report.questionnaire,
+        "customers": report.customers,
+        "employees": report.employees,
+        "gaps": [asdict(g) for g in report.gaps],
+        "by_team": {team: [asdict(g) for g in gaps] for team, gaps in report.by_team.items()},
+        "skipped": report.skipped,
+    }
