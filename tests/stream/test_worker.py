@@ -17,7 +17,7 @@ from parallax.store.models import Alert, Case
 from parallax.store.workspaces import ensure_workspace
 from parallax.stream.bus import InProcessBus
 from parallax.stream.checkpoint import FileCheckpoint
-from parallax.stream.enrichment import StreamEnricher
+from parallax.stream.enrichment import PooledEnricher, StreamEnricher
 from parallax.stream.worker import AlertSink, StreamWorker
 
 # The stream's mechanics are tested with the VADER + keyword enricher: fast, and independent of the models
@@ -145,3 +145,26 @@ def test_deferred_updates_end_in_the_same_alert_row(
         ]
     assert len(rows["deferred"]) == 1
     assert rows["deferred"] == rows["eager"]
+
+
+def test_pipelined_batches_give_what_one_batch_at_a_time_gives(
+    session_factory: sessionmaker[Session], workspace: str, disrupted_day: list[dict[str, Any]]
+) -> None:
+    with session_factory() as session:
+        ensure_workspace(session, "pipelined")
+        session.commit()
+    pool = PooledEnricher(workers=2, use_pipeline=False)  # enrichment really runs beside the detectors
+    results = {}
+    try:
+        for depth, name in ((1, "acme"), (2, "pipelined")):
+            payloads = [{**p, "workspace_id": name} for p in disrupted_day]
+            payloads += payloads[:30]  # redelivered while the first copies may still be in flight
+            bus = InProcessBus(maxsize=len(payloads) + 1)
+            worker = StreamWorker(bus, AlertSink(session_factory), pool, batch_size=40, depth=depth)
+            asyncio.run(_in_fixed_batches(worker, bus, payloads))
+            rows = [_row(a) for a in _alerts(session_factory) if a.workspace_id == name]
+            results[depth] = (worker.engine.processed, worker.stats.duplicates, rows)
+    finally:
+        pool.close()
+    assert results[1][:2] == (len(disrupted_day), 30)
+    assert results[2] == results[1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -22,10 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from parallax.alerts import service
 from parallax.alerts.engine import Outcome, SpikeEngine
+from parallax.alerts.events import SignalEvent
 from parallax.alerts.notify import Notifier
 from parallax.kit.db import session_scope
 from parallax.store.models import Alert
-from parallax.stream.bus import Bus
+from parallax.stream.bus import Bus, Delivery
 from parallax.stream.checkpoint import CheckpointStore, MemoryCheckpoint
 from parallax.stream.enrichment import Enricher, StreamEnricher
 
@@ -42,6 +44,7 @@ class WorkerStats:
     alerts_updated: int = 0
     checkpoints: int = 0
     batches: int = 0
+    batch_arrival: float = 0.0  # the earliest arrival (monotonic) in the batch being processed
     latencies: list[float] = field(default_factory=list)  # arrival -> processed, seconds, per interaction
     cpu: dict[str, float] = field(default_factory=dict)  # this process's CPU seconds, per stage
 
@@ -144,6 +147,7 @@ class StreamWorker:
         batch_size: int = 500,
         checkpoint_every: float = 5.0,
         on_alert: AlertHook | None = None,
+        depth: int = 2,
     ) -> None:
         self.bus, self.sink = bus, sink
         self.enricher = enricher or StreamEnricher()
@@ -156,34 +160,56 @@ class StreamWorker:
         self._unacked: list[Callable[[], Awaitable[None]]] = []
         self._last_checkpoint = time.monotonic()
         self._skipped = 0
+        # Batches fetched and being enriched, oldest first: with ``depth`` 2 the pool enriches one batch
+        # while this process runs the detectors on the previous one (1: one batch at a time).
+        self.depth = depth
+        self._inflight: deque[tuple[list[Delivery], asyncio.Future[list[SignalEvent]]]] = deque()
 
     async def step(self, timeout: float = 0.2) -> int:
-        """Process one batch; returns how many messages were delivered."""
-        stats = self.stats
+        """Fetch a batch and start enriching it; detect on the oldest batch in flight when ``depth`` are,
+        or when nothing new came. Returns how many messages were fetched."""
         cpu = time.process_time()
-        deliveries = await self.bus.fetch(self.batch_size, timeout)
-        cpu = stats.charge("fetch", cpu)
+        waiting = bool(self._inflight)  # an enriched batch waits: do not sit on an empty bus for it
+        deliveries = await self.bus.fetch(self.batch_size, min(timeout, 0.005) if waiting else timeout)
+        cpu = self.stats.charge("fetch", cpu)
         if deliveries:
-            fresh = [d.payload for d in deliveries if not self.engine.seen(d.msg_id)]
-            self._skipped += len(deliveries) - len(fresh)
-            pooled = getattr(self.enricher, "enrich_async", None)
-            events = await pooled(fresh) if pooled is not None else self.enricher.enrich(fresh)
-            cpu = stats.charge("enrich", cpu)
-            outcomes = self.engine.process_batch(events)
-            cpu = stats.charge("detect", cpu)
-            if outcomes and self.sink is not None:
-                self._report(self.sink.write(outcomes))
-            done = time.monotonic()
-            stats.latencies.extend(done - e.arrived for e in events if e.arrived)
-            stats.duplicates = self._skipped + self.engine.duplicates
-            stats.delivered += len(deliveries)
-            stats.processed = self.engine.processed
-            stats.batches += 1
-            self._unacked.extend(d.ack for d in deliveries)
-            stats.charge("alerts", cpu)
+            self._inflight.append((deliveries, self._enrich(deliveries)))
+            self.stats.charge("enrich", cpu)
+        while self._inflight and (not deliveries or len(self._inflight) >= self.depth):
+            await self._finish(*self._inflight.popleft())
         if self._unacked and time.monotonic() - self._last_checkpoint >= self.checkpoint_every:
             await self.checkpoint()
         return len(deliveries)
+
+    def _enrich(self, deliveries: list[Delivery]) -> asyncio.Future[list[SignalEvent]]:
+        """Start enriching what the engine has not counted yet (in the pool, when there is one)."""
+        fresh = [d.payload for d in deliveries if not self.engine.seen(d.msg_id)]
+        self._skipped += len(deliveries) - len(fresh)
+        pooled = getattr(self.enricher, "enrich_async", None)
+        if pooled is not None:
+            return asyncio.ensure_future(pooled(fresh))
+        future: asyncio.Future[list[SignalEvent]] = asyncio.get_running_loop().create_future()
+        future.set_result(self.enricher.enrich(fresh))
+        return future
+
+    async def _finish(self, deliveries: list[Delivery], enriching: asyncio.Future[list[SignalEvent]]) -> None:
+        """Detect on an enriched batch, commit its new alerts, and hold its acks for the next checkpoint."""
+        stats = self.stats
+        events = await enriching
+        cpu = time.process_time()
+        stats.batch_arrival = min((e.arrived for e in events if e.arrived), default=0.0)
+        outcomes = self.engine.process_batch(events)  # duplicates within the pipeline are dropped here
+        cpu = stats.charge("detect", cpu)
+        if outcomes and self.sink is not None:
+            self._report(self.sink.write(outcomes))
+        done = time.monotonic()
+        stats.latencies.extend(done - e.arrived for e in events if e.arrived)
+        stats.duplicates = self._skipped + self.engine.duplicates
+        stats.delivered += len(deliveries)
+        stats.processed = self.engine.processed
+        stats.batches += 1
+        self._unacked.extend(d.ack for d in deliveries)
+        stats.charge("alerts", cpu)
 
     def _report(self, written: list[tuple[service.Recorded, Outcome]]) -> None:
         for recorded, outcome in written:
@@ -198,6 +224,8 @@ class StreamWorker:
         The engine is pickled here (a consistent snapshot); writing and fsyncing the file happens in a
         thread, so the event loop (an in-process publisher, the API) is not held up by the disk.
         """
+        while self._inflight:  # a checkpoint covers every batch fetched so far
+            await self._finish(*self._inflight.popleft())
         cpu = time.process_time()
         if self.sink is not None:
             self._report(self.sink.flush())
