@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from parallax.ingest.bench import Figure, canonical_records, file_figure, http_figure, markdown, write_csv
+from parallax.ingest.bench import (
+    Figure,
+    Ratio,
+    canonical_records,
+    file_figure,
+    http_figure,
+    markdown,
+    write_csv,
+)
 
 
 def test_generated_csv_imports_every_row(tmp_path: Path) -> None:
@@ -35,3 +43,11 @@ def test_markdown_lists_every_figure_and_the_command() -> None:
     assert "`parallax bench ingest --rows 1000 --http-rows 1000`" in text
     assert "| file | SQLite | 1,000 | 0.50 | 2,000 | 4,000 |" in text
     assert "| HTTP | PostgreSQL | 1,000 | 2.00 | 500 | - |" in text
+
+
+def test_ratio_line_gives_each_path_against_the_first_version() -> None:
+    ratio = Ratio(1000, (4.0, 2.0), (("row path", 2.0, 1.0), ("column path", 1.0, 0.5)))
+    line = ratio.line()
+    assert "first version (pydantic per row, ORM bulk insert) 4.00 / 2.00" in line
+    assert "row path 2.00 / 1.00 (**2.0x** wall, **2.0x** CPU; 1,000 rows per CPU-s)" in line
+    assert "column path 1.00 / 0.50 (**4.0x** wall, **4.0x** CPU; 2,000 rows per CPU-s)" in line

@@ -134,14 +134,15 @@ def throwaway_postgres(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-def file_figure(csv_path: Path, url: str, store: str, rows: int, overlap: bool = True) -> Figure:
+def file_figure(
+    csv_path: Path, url: str, store: str, rows: int, overlap: bool = True, columnar: bool = True
+) -> Figure:
     engine = make_engine(url)
     upgrade(engine)
     factory = make_sessionmaker(engine)
+    options = ImportOptions(batch_size=1000, overlap=overlap, columnar=columnar)
     wall, cpu = time.perf_counter(), time.process_time()
-    summary = import_file(
-        csv_path, load_mapping("tickets"), factory, "bench", ImportOptions(batch_size=1000, overlap=overlap)
-    )
+    summary = import_file(csv_path, load_mapping("tickets"), factory, "bench", options)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     engine.dispose()
     if summary.inserted != rows:
@@ -217,26 +218,36 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the API server did not become healthy within 60 s")
 
 
+# The paths timed against the first version: (label, overlap, columnar).
+RATIO_PATHS = (
+    ("row path (the previous version: dict a row, fast-path validation), overlapped", True, False),
+    ("column path, overlapped (the default)", True, True),
+    ("column path, one thread", False, True),
+)
+
+
 @dataclass(frozen=True)
 class Ratio:
-    """The current import against the first version, same file and SQLite, back to back in one process.
+    """Today's import paths against the first version, same file and SQLite, back to back in one process.
 
-    ``current`` overlaps writing with preparing (the default); ``inline`` does both on one thread. Which
-    is faster depends on whether the machine has a free core at the time.
+    Each timing is (wall s, CPU s). Overlapped runs write on a second thread while the next batch is
+    prepared; whether that beats one thread depends on whether the machine has a free core at the time.
     """
 
     rows: int
     baseline: tuple[float, float]
-    current: tuple[float, float]
-    inline: tuple[float, float]
+    paths: tuple[tuple[str, float, float], ...]
 
     def line(self) -> str:
-        (bw, bc), (cw, cc), (iw, ic) = self.baseline, self.current, self.inline
+        bw, bc = self.baseline
+        parts = [
+            f"{label} {wall:.2f} / {cpu:.2f} (**{bw / wall:.1f}x** wall, **{bc / cpu:.1f}x** CPU; "
+            f"{self.rows / cpu:,.0f} rows per CPU-s)"
+            for label, wall, cpu in self.paths
+        ]
         return (
             f"Same process, same {self.rows:,}-row file, fresh SQLite each (wall s / CPU s): first version "
-            f"(pydantic per row, ORM bulk insert) {bw:.2f} / {bc:.2f}; now, write overlapped {cw:.2f} / "
-            f"{cc:.2f} (**{bw / cw:.1f}x** wall, **{bc / cc:.1f}x** CPU); now, one thread {iw:.2f} / "
-            f"{ic:.2f} (**{bw / iw:.1f}x** wall, **{bc / ic:.1f}x** CPU)."
+            f"(pydantic per row, ORM bulk insert) {bw:.2f} / {bc:.2f}; " + "; ".join(parts) + "."
         )
 
 
@@ -246,11 +257,11 @@ def ratio_against_baseline(folder: str, rows: int) -> Ratio:
     if inserted != rows:
         raise RuntimeError(f"baseline inserted {inserted} of {rows} rows")
     timed = []
-    for overlap in (True, False):
-        url = f"sqlite:///{Path(folder) / f'ratio-{overlap}.sqlite'}"
-        figure = file_figure(csv_path, url, "SQLite", rows, overlap=overlap)
-        timed.append((figure.seconds, figure.cpu_seconds or 0.0))
-    return Ratio(rows, (wall, cpu), timed[0], timed[1])
+    for index, (label, overlap, columnar) in enumerate(RATIO_PATHS):
+        url = f"sqlite:///{Path(folder) / f'ratio-{index}.sqlite'}"
+        figure = file_figure(csv_path, url, "SQLite", rows, overlap=overlap, columnar=columnar)
+        timed.append((label, figure.seconds, figure.cpu_seconds or 0.0))
+    return Ratio(rows, (wall, cpu), tuple(timed))
 
 
 def run_benchmark(
