@@ -145,9 +145,15 @@ def rolled(
 
 
 def last_day(session: Session, workspace_id: str) -> datetime | None:
-    query = select(func.max(GapRollup.day)).where(
-        GapRollup.workspace_id == workspace_id, GapRollup.seg_key == WHOLE
-    )
+    return _day_bound(session, workspace_id, func.max(GapRollup.day))
+
+
+def first_day(session: Session, workspace_id: str) -> datetime | None:
+    return _day_bound(session, workspace_id, func.min(GapRollup.day))
+
+
+def _day_bound(session: Session, workspace_id: str, bound: Any) -> datetime | None:
+    query = select(bound).where(GapRollup.workspace_id == workspace_id, GapRollup.seg_key == WHOLE)
     value = session.scalar(query)
     return None if value is None else _as_day(value)
 

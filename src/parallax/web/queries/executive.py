@@ -49,10 +49,15 @@ class Executive:
 
 
 def window_for(session: Session, workspace_id: str, weeks: int) -> Window | None:
+    """Up to ``weeks`` weeks, but no empty weeks before the first recorded day (at least two: the last
+    week is compared with the one before)."""
     last = rollup.last_day(session, workspace_id)
-    if last is None:
+    first = rollup.first_day(session, workspace_id)
+    if last is None or first is None:
         return None
     end = last + timedelta(days=1)
+    recorded = -(-(end - first).days // 7)
+    weeks = max(2, min(weeks, recorded))
     return Window(end - timedelta(weeks=weeks), end, weeks)
 
 
