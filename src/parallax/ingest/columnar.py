@@ -198,11 +198,30 @@ def _column_origin(target: str, spec: ValueSpec) -> ColumnGetter:
                 else mapping.get(as_text(v).strip().lower(), v if fallback is None else fallback)
                 for v in values
             ]
-        # _blank inlined: this runs on every cell the mapping reads
-        values = [default if v is None or (type(v) is str and (not v or v.isspace())) else v for v in values]
-        return convert(values, unsure)
+        return convert(_blanks_to(values, default), unsure)
 
     return get
+
+
+def _blanks_to(values: list[Any], default: Any) -> list[Any]:
+    """Empty and whitespace-only cells become ``default``. Runs on every cell a mapping reads, so the usual
+    case (text cells, none blank: pyarrow already gives None for empty ones) is found by C-level scans."""
+    try:
+        clean = "" not in values and not any(map(str.isspace, filter(None, values)))
+    except TypeError:  # a cell that is not text: the general loop
+        clean = False
+    if clean:
+        return values if default is None else [default if v is None else v for v in values]
+    return [default if v is None or (type(v) is str and (not v or v.isspace())) else v for v in values]
+
+
+def _text(values: list[Any], _unsure: set[int]) -> list[Any]:
+    if set(map(type, values)) <= _TEXT_TYPES:
+        return values
+    return [v if v is None or type(v) is str else str(v) for v in values]
+
+
+_TEXT_TYPES = frozenset({str, type(None)})
 
 
 def _constant(target: str, spec: ValueSpec) -> ColumnGetter:
@@ -259,7 +278,7 @@ def _column_converter(target: str, spec: ValueSpec) -> Callable[[list[Any], set[
     is_time = target in TIME_FIELDS or spec.timestamp is not None
     kind = spec.type or {"score_value": "float", "solicited": "bool"}.get(target, "text")
     if not is_time and kind == "text":
-        return lambda values, _unsure: [v if v is None or type(v) is str else str(v) for v in values]
+        return _text
     if not is_time and kind == "id":
         return lambda values, _unsure: [None if v is None else as_id(v) for v in values]
     if target in TIME_FIELDS and (spec.timestamp or "iso") == "iso":

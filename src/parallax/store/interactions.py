@@ -135,8 +135,8 @@ def _first_of_each_key(sources: Sequence[Any], external_ids: Sequence[Any]) -> l
     return sorted(first.values())
 
 
-def _column_values(values: Sequence[Any], keep: list[int] | None, process: Any) -> list[Any]:
-    kept = list(values) if keep is None else [values[i] for i in keep]
+def _column_values(values: Sequence[Any], keep: list[int] | None, process: Any) -> Sequence[Any]:
+    kept = values if keep is None else [values[i] for i in keep]
     if process is _JSON_TEXT:
         return [_JSON_ONE_SHOT(value or {}) for value in kept]
     if process is _sqlite_datetime:
@@ -149,7 +149,7 @@ def _column_values(values: Sequence[Any], keep: list[int] | None, process: Any) 
 
 
 def _insert_sqlite_columns(
-    connection: Connection, head: tuple[str, Any], values: list[list[Any]]
+    connection: Connection, head: tuple[str, Any], values: list[Sequence[Any]]
 ) -> tuple[int, ...]:
     """Multi-row pages without RETURNING: each is one step inside SQLite, run with the GIL released, so an
     import preparing its next batch on another thread is not held up row by row (executemany and RETURNING
@@ -171,10 +171,10 @@ def _insert_sqlite_columns(
 
 
 def _insert_postgres_columns(
-    connection: Connection, head: tuple[str, Any], values: list[list[Any]]
+    connection: Connection, head: tuple[str, Any], values: list[Sequence[Any]]
 ) -> tuple[int, ...]:
     count = len(values[0])
-    arrays = ([head[0]] * count, [head[1]] * count, *values)
+    arrays = ([head[0]] * count, [head[1]] * count, *(v if isinstance(v, list) else list(v) for v in values))
     ids = [row[0] for row in connection.exec_driver_sql(_PG_INSERT, arrays)]
     if ids:
         connection.exec_driver_sql(_PG_SEGMENTS_FROM_JSON, (ids,))
