@@ -137,3 +137,38 @@ def test_ranked_rows_equals_ranked_per_row() -> None:
     labels = [f"c{i}" for i in range(6)]
     batch = ranked_rows(labels, scores, chosen_mask(scores, 0.2))
     assert batch == [ranked(labels, row, 0.2) for row in scores]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I ❤️ flying @VirginAmerica, best crew ever 👍", "en"),
+        ("Done and done! Best airline around, hands down!", "en"),
+        ("mi maleta no ha llegado y nadie me responde", "es"),
+        ("Wir warten seit Stunden am Gate", "de"),
+        ("mijn koffer is niet aangekomen en niemand antwoordt", "nl"),
+        ("le vol a du retard encore une fois", "fr"),
+    ],
+)
+def test_english_fast_path_skips_emoji_but_not_foreign_letters(text: str, language: str) -> None:
+    from parallax.enrich.steps.language import detect
+
+    assert detect(text)[0] == language
+
+
+@pytest.mark.parametrize(
+    ("text", "gated"),
+    [
+        ("@united flight 1234 at 5:30, gate 12", False),
+        ("@united call me at (415) 555-2671", True),
+        ("+683 4002 please", True),
+        ("card 4111-1111-1111-1111", True),
+        ("write to ann@example.com", True),
+        ("@ann @bob hello", False),
+    ],
+)
+def test_pii_gate_passes_every_text_that_can_hold_pii(text: str, gated: bool) -> None:
+    from parallax.enrich.pii import find_pii, may_hold_pii
+
+    assert may_hold_pii(text) is gated
+    assert gated or not find_pii(text)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from parallax.enrich.airports import city_codes, iata_airports, stop_codes
-from parallax.enrich.pii import booking_refs_in, find_pii
+from parallax.enrich.pii import booking_refs_in, find_pii, may_hold_pii
 from parallax.enrich.pipeline import Enriched
 from parallax.kit.ids import stable_hash
 
@@ -58,7 +58,12 @@ def _unique(values: Iterable[str]) -> list[str]:
 
 
 _UPPER_RE = re.compile(r"[A-Z]")
-_TWO_UPPER_RE = re.compile(r"[A-Z0-9][A-Z]|[A-Z][0-9]")
+# Necessary conditions, each far cheaper than the patterns they guard: a designator next to a digit
+# (FLIGHT_RE), a three-letter upper-case run (CODE_RE) and two of them (ROUTE_RE).
+_DESIGNATOR_RE = re.compile(r"(?:[A-Z][A-Z0-9]|[0-9][A-Z])\s?-?[0-9]")
+_CODE_RUN_RE = re.compile(r"[A-Z]{3}")
+_CODE_PAIR_RE = re.compile(r"[A-Z]{3}.*?[A-Z]{3}", re.DOTALL)
+_DIGIT_RE = re.compile(r"[0-9]")
 _BOOKING_WORDS = ("booking", "confirmation", "reservation", "locator", "pnr", "conf")
 _LOWER_RE = re.compile(r"[a-z]")
 
@@ -85,18 +90,22 @@ def flight_numbers(text: str) -> list[str]:
 
 def routes(text: str) -> list[str]:
     """Routes as "AAA-BBB", from code pairs ("JFK-LAX", "JFK to LAX") or "from <city> to <city>"."""
-    cities = city_codes()
-    shouting = _mostly_upper(text)
-    found = [
-        f"{m.group('a')}-{m.group('b')}"
-        for m in ROUTE_RE.finditer(text)
-        if _route_ends_ok(m.group("a"), m.group("b"), shouting)
-    ]
-    for match in CITY_ROUTE_RE.finditer(text):
-        origin = _city_code(match.group("a"), cities)
-        destination = _city_code(match.group("b"), cities)
-        if origin and destination and origin != destination:
-            found.append(f"{origin}-{destination}")
+    found = []
+    if _CODE_PAIR_RE.search(text):
+        shouting = _mostly_upper(text)
+        found = [
+            f"{m.group('a')}-{m.group('b')}"
+            for m in ROUTE_RE.finditer(text)
+            if _route_ends_ok(m.group("a"), m.group("b"), shouting)
+        ]
+    lowered = text.lower()
+    if "from" in lowered and "to" in lowered:
+        cities = city_codes()
+        for match in CITY_ROUTE_RE.finditer(text):
+            origin = _city_code(match.group("a"), cities)
+            destination = _city_code(match.group("b"), cities)
+            if origin and destination and origin != destination:
+                found.append(f"{origin}-{destination}")
     return _unique(found)
 
 
@@ -124,7 +133,7 @@ def airport_codes(text: str, route_list: list[str] | None = None) -> list[str]:
     route_list = routes(text) if route_list is None else route_list
     found = [code for route in route_list for code in route.split("-")]
     airports, stops = iata_airports(), stop_codes()
-    if not _mostly_upper(text):
+    if _CODE_RUN_RE.search(text) and not _mostly_upper(text):
         for match in CODE_RE.finditer(text):
             code = match.group("code")
             if code not in airports or code in stops:
@@ -139,28 +148,23 @@ def airport_codes(text: str, route_list: list[str] | None = None) -> list[str]:
 def extract_entities(text: str, region: str = "US") -> dict[str, list[str]]:
     """Every entity kind found in ``text``; personal identifiers only as hashes. Empty kinds are left out."""
     lowered = text.lower()
-    # Cheap substring gates first: most messages mention no code, order, booking or handle at all.
-    coded = _TWO_UPPER_RE.search(text) is not None
-    route_list = routes(text) if coded or ("from" in lowered and "to" in lowered) else []
-    pii = find_pii(text, booking_refs=False, region=region)
-    booked = any(word in lowered for word in _BOOKING_WORDS)
-    entities = {
-        "flight_number": flight_numbers(text) if coded or "fl" in lowered else [],
-        "route": route_list,
-        "airport": airport_codes(text, route_list)
-        if coded
-        else _unique(c for r in route_list for c in r.split("-")),
-        "booking_ref_hash": _unique(stable_hash(s.value) for s in booking_refs_in(text)) if booked else [],
-        "order_number": _unique(m.group("order").upper() for m in ORDER_RE.finditer(text))
-        if "order" in lowered
-        else [],
-        "email_hash": _unique(stable_hash(span.value) for span in pii if span.kind == "email"),
-        "phone_hash": _unique(stable_hash(span.value) for span in pii if span.kind == "phone"),
-        "handle": _unique(f"@{m.group('handle').lower()}" for m in HANDLE_RE.finditer(text))
-        if "@" in text
-        else [],
-    }
-    return {kind: values for kind, values in entities.items() if values}
+    # Each kind behind a cheap gate: most messages mention no code, order, booking or contact at all.
+    found: dict[str, list[str]] = {}
+    if _DESIGNATOR_RE.search(text) or ("fl" in lowered and _DIGIT_RE.search(text)):
+        found["flight_number"] = flight_numbers(text)
+    found["route"] = route_list = routes(text)
+    found["airport"] = airport_codes(text, route_list)
+    if any(word in lowered for word in _BOOKING_WORDS):
+        found["booking_ref_hash"] = _unique(stable_hash(s.value) for s in booking_refs_in(text))
+    if "order" in lowered:
+        found["order_number"] = _unique(m.group("order").upper() for m in ORDER_RE.finditer(text))
+    if may_hold_pii(text):
+        pii = find_pii(text, booking_refs=False, region=region)
+        found["email_hash"] = _unique(stable_hash(span.value) for span in pii if span.kind == "email")
+        found["phone_hash"] = _unique(stable_hash(span.value) for span in pii if span.kind == "phone")
+    if "@" in text:
+        found["handle"] = _unique(f"@{m.group('handle').lower()}" for m in HANDLE_RE.finditer(text))
+    return {kind: values for kind, values in found.items() if values}
 
 
 class EntitiesStep:

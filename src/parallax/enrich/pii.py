@@ -35,6 +35,11 @@ BOOKING_RE = re.compile(
 )
 DIGIT_RE = re.compile(r"\d")
 MIN_PHONE_DIGITS = 7
+# An email needs a local-part character right before its "@"; a handle ("@united") has none.
+EMAIL_GATE_RE = re.compile(r"[A-Za-z0-9._%+-]@")
+# A phone or card candidate is digits with at most four separators between them (phonenumbers' matcher
+# allows 0-4 punctuation characters from a set inside \W plus "x" and "ー"): at least seven such digits.
+NUMBER_GATE_RE = re.compile(rf"\d(?:(?:\W|[x\u30fc]){{0,4}}\d){{{MIN_PHONE_DIGITS - 1}}}")
 
 
 @dataclass(frozen=True)
@@ -79,8 +84,22 @@ def to_e164(raw: str, region: str = "US") -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+def may_hold_pii(text: str, booking_refs: bool = False) -> bool:
+    """False only when ``find_pii`` must find nothing: no email-like "@", too few digits, no booking refs."""
+    return booking_refs or _may_hold_email(text) or _enough_digits(text)
+
+
+def _may_hold_email(text: str) -> bool:
+    return "@" in text and EMAIL_GATE_RE.search(text) is not None
+
+
+def _enough_digits(text: str) -> bool:
+    # Cheap gate: most messages hold no long numbers, and card and phone matching are the slow part.
+    return NUMBER_GATE_RE.search(text) is not None
+
+
 def _emails(text: str) -> Iterator[PiiSpan]:
-    if "@" not in text:
+    if not _may_hold_email(text):
         return
     for match in EMAIL_RE.finditer(text):
         yield PiiSpan("email", match.start(), match.end(), match.group().lower())
@@ -110,7 +129,7 @@ def booking_refs_in(text: str) -> Iterator[PiiSpan]:
 def find_pii(text: str, booking_refs: bool = False, region: str = "US") -> list[PiiSpan]:
     """All non-overlapping PII spans in ``text``, in order; earlier kinds win overlaps (card before phone)."""
     spans: list[PiiSpan] = list(_emails(text))
-    if len(DIGIT_RE.findall(text)) >= MIN_PHONE_DIGITS:  # cheap gate: most messages hold no long numbers
+    if _enough_digits(text):
         spans.extend(_cards(text))
         spans.extend(_phones(text, region))
     if booking_refs:

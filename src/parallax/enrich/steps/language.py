@@ -3,7 +3,8 @@
 Short social posts full of handles and links fool character n-gram models, so handles, links and hashtags are
 stripped first, a guess below ``MIN_CONFIDENCE`` is reported as ``und`` (undetermined), and the candidate
 languages are limited to those a CX team is likely to see. Plain-ASCII text made mostly of common English
-words is English without running the model: that is most traffic, and the model is the slow part.
+words is English without running the model: that is most traffic, and the model is the slow part. Emoji,
+curly quotes and other non-letters do not count against the fast path; a letter outside ASCII does.
 
 Example:
     >>> step = LanguageStep()
@@ -62,8 +63,10 @@ LANGUAGES = [
 ]
 NOISE_RE = re.compile(r"(?:https?://\S+|www\.\S+|[@#]\w+|&\w+;)")
 WORD_RE = re.compile(r"[a-z']+")
+# A letter outside ASCII (é, ß, Cyrillic...): emoji, curly quotes and dashes do not stop the fast path.
+NON_ASCII_LETTER_RE = re.compile(r"[^\W\d_\x00-\x7f]")
 ENGLISH_WORDS = frozenset(
-    [
+    [  # noqa: RUF005 (two lists: the function words, then the additions)
         "the",
         "a",
         "an",
@@ -135,6 +138,75 @@ ENGLISH_WORDS = frozenset(
         "get",
         "got",
     ]
+    # Distinctly English words, added because short complaints often hold none of the function words above;
+    # words shared with German, Dutch or French ("gate", "over", "service", "agent") stay out on purpose.
+    + [
+        "i'm",
+        "it's",
+        "don't",
+        "can't",
+        "won't",
+        "didn't",
+        "there",
+        "here",
+        "about",
+        "after",
+        "all",
+        "any",
+        "being",
+        "best",
+        "done",
+        "first",
+        "going",
+        "great",
+        "help",
+        "hey",
+        "hours",
+        "if",
+        "into",
+        "its",
+        "last",
+        "like",
+        "more",
+        "need",
+        "next",
+        "night",
+        "only",
+        "out",
+        "really",
+        "right",
+        "some",
+        "than",
+        "then",
+        "time",
+        "today",
+        "too",
+        "want",
+        "way",
+        "well",
+        "which",
+        "who",
+        "yet",
+        "flight",
+        "flights",
+        "airline",
+        "customer",
+        "delayed",
+        "cancelled",
+        "bag",
+        "bags",
+        "plane",
+        "seat",
+        "crew",
+        "waiting",
+        "love",
+        "worst",
+        "ever",
+        "never",
+        "guys",
+        "always",
+        "amazing",
+    ]
 )
 ENGLISH_SHARE = 0.25
 
@@ -158,7 +230,7 @@ def detect(text: str) -> tuple[str, float]:
     cleaned = NOISE_RE.sub(" ", text).strip()
     if not cleaned:
         return UNDETERMINED, 0.0
-    if cleaned.isascii():
+    if cleaned.isascii() or not NON_ASCII_LETTER_RE.search(cleaned):
         words = WORD_RE.findall(cleaned.lower())
         if words and sum(word in ENGLISH_WORDS for word in words) / len(words) >= ENGLISH_SHARE:
             return "en", 1.0
@@ -172,7 +244,7 @@ class LanguageStep:
     """Fills ``language`` and ``language_confidence``; later steps lower their confidence off English."""
 
     name = "language"
-    version = "py3langid-0.4+en-fastpath-1"
+    version = "py3langid-0.4+en-fastpath-2"
 
     def apply(self, batch: list[Enriched]) -> None:
         for item in batch:
