@@ -9,7 +9,20 @@ import pytest
 
 import parallax.metrics
 
-MODULES = ("bias", "board", "cells", "engines", "flaggap", "frontline", "gap", "hidden", "mirror", "timing")
+MODULES = (
+    "bias",
+    "board",
+    "cells",
+    "engines",
+    "flaggap",
+    "frontline",
+    "gap",
+    "hidden",
+    "histogram",
+    "mirror",
+    "rollup",
+    "timing",
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -169,3 +169,17 @@ def test_scopes_the_records_cannot_answer_run_direct(
         refresh(session, workspace, attributes=["", "route"])
         assert rolled_cells(session, scope) is None
         assert board(session, scope).engine == StoreEngine(session).name
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_binned_medians_stay_within_half_a_bin(seed: int) -> None:
+    import numpy as np
+
+    from parallax.metrics.histogram import histogram, median, merge
+
+    rng = np.random.default_rng(seed)
+    for size in (1, 2, 7, 50, 501):
+        values = rng.lognormal(2.0, 1.5, size) * rng.choice([1, 1, 1, -1], size)
+        parts = np.array_split(values, 3)
+        binned = median(merge(*(histogram(p.tolist()) for p in parts)))
+        assert binned == pytest.approx(float(np.median(values)), rel=0.006, abs=1 / 60)

@@ -16,6 +16,7 @@ from parallax.kit.db import make_engine, make_sessionmaker
 from parallax.metrics.board import compute_board
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import SparkEngine, StoreEngine, export_tables, local_spark
+from parallax.metrics.rollup_service import build_records
 from parallax.store.migrate import upgrade
 from parallax.store.workspaces import ensure_workspace
 
@@ -86,3 +87,13 @@ def test_every_metric_agrees(stores: tuple[sessionmaker[Session], SparkEngine], 
     assert len(store_board.cells) > 0
     assert store_board.stats == spark_board.stats  # every sufficient statistic, every cell
     assert store_board.cells == spark_board.cells  # and every metric, median and bootstrap built on them
+
+
+@pytest.mark.parametrize("attribute", ["", "route"])
+def test_the_rollup_records_agree(stores: tuple[sessionmaker[Session], SparkEngine], attribute: str) -> None:
+    """The roll-up is built from the same declarations, so either engine can build it."""
+    factory, spark = stores
+    with factory() as session:
+        store_records = build_records(StoreEngine(session), "acme", attribute, None)
+    assert len(store_records) > 0
+    assert build_records(spark, "acme", attribute, None) == store_records
