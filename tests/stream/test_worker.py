@@ -168,3 +168,26 @@ def test_pipelined_batches_give_what_one_batch_at_a_time_gives(
         pool.close()
     assert results[1][:2] == (len(disrupted_day), 30)
     assert results[2] == results[1]
+
+
+def test_a_workspaces_edited_rules_apply_to_it(
+    session_factory: sessionmaker[Session],
+    workspace: str,
+    disrupted_day: list[dict[str, Any]],
+) -> None:
+    from parallax.alerts.rule_settings import all_workspace_rules, save_rules
+
+    with session_factory() as session:
+        save_rules(session, workspace, {"spike": {"enabled": False}, "thresholds": []}, "analyst@acme.test")
+        session.commit()
+
+    def edited() -> dict[str, Any]:
+        with session_factory() as session:
+            return all_workspace_rules(session)
+
+    bus = InProcessBus(maxsize=100)
+    worker = StreamWorker(bus, AlertSink(session_factory), VADER, rules=edited)
+    asyncio.run(worker.refresh_rules())
+    _run(worker, bus, disrupted_day)
+    assert worker.stats.processed == len(disrupted_day)
+    assert _alerts(session_factory) == []  # the same day alerts with the default rules (test above)

@@ -86,3 +86,47 @@ def test_customer_profile_equals_identitys_build_profile(
             assert customer_profile(session, workspace, customer_id) == build_profile(
                 session, workspace, customer_id
             )
+
+
+def test_alert_rules_are_edited_per_workspace(
+    client_for: Callable[[str], tuple[TestClient, str]], session_factory: sessionmaker[Session]
+) -> None:
+    from parallax.alerts.rule_settings import load_rules
+    from parallax.alerts.rules import SpikeRule, ThresholdRule
+
+    analyst, token = client_for("analyst")
+    spike = {
+        "csrf_token": token,
+        "enabled": "on",
+        "min_count": "25",
+        "min_evidence": "5",
+        "min_score": "0.9995",
+    }
+    assert analyst.post("/settings/alerts/spike", data=spike).status_code == 200
+    added = analyst.post(
+        "/settings/alerts/thresholds",
+        data={"csrf_token": token, "name": "bags", "key": "topic:baggage|airport:LHR", "limit": "40"},
+    )
+    assert added.status_code == 200 and "topic:baggage|airport:lhr" in added.text
+    bad = analyst.post(
+        "/settings/alerts/thresholds", data={"csrf_token": token, "name": "x", "key": "x", "limit": "0"}
+    )
+    assert bad.status_code in (400, 422) and "must be at least 1" in bad.text
+    viewer, viewer_token = client_for("viewer")
+    assert (
+        viewer.post("/settings/alerts/spike", data={**spike, "csrf_token": viewer_token}).status_code == 403
+    )
+    assert analyst.post("/settings/alerts/spike", data={**spike, "csrf_token": "forged"}).status_code in (
+        400,
+        403,
+    )
+    with session_factory() as session:
+        assert load_rules(session, "acme") == (
+            SpikeRule(min_count=25, min_evidence=5.0, min_score=0.9995),
+            ThresholdRule("bags", "topic:baggage|airport:lhr", 40),
+        )
+        assert load_rules(session, "other") == (SpikeRule(),)
+    analyst.post("/settings/alerts/thresholds/bags/delete", data={"csrf_token": token})
+    analyst.post("/settings/alerts/spike", data={**spike, "enabled": ""})
+    with session_factory() as session:
+        assert load_rules(session, "acme") == ()

@@ -53,6 +53,8 @@ class SpikeEngine:
         dedupe_capacity: int = 200_000,
     ) -> None:
         self.rules = rules
+        # A workspace's own rules (edited in its settings) replace ``rules`` for that workspace only.
+        self.workspace_rules: dict[str, tuple[Rule, ...]] = {}
         self.buckets = buckets
         self.dedupe_capacity = dedupe_capacity
         self.grouper = IncidentGrouper(cooldown)
@@ -61,6 +63,13 @@ class SpikeEngine:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.processed = 0
         self.duplicates = 0
+
+    def set_rules(self, workspace_id: str, rules: tuple[Rule, ...]) -> None:
+        """Use ``rules`` for ``workspace_id`` from the next batch on; detector state is kept."""
+        self.workspace_rules[workspace_id] = rules
+
+    def rules_for(self, workspace_id: str) -> tuple[Rule, ...]:
+        return self.workspace_rules.get(workspace_id, self.rules)
 
     def seen(self, natural_key: str) -> bool:
         return natural_key in self._seen
@@ -94,9 +103,10 @@ class SpikeEngine:
             recent = self._recent[workspace_id]
             for event in batch:
                 recent.add(event)
+            rules = self.rules_for(workspace_id)
             for monitor in monitors:
                 for obs, trigger in monitor.observe_batch(batch):
-                    for rule in self.rules:
+                    for rule in rules:
                         signal = rule.check(obs)
                         if signal is not None:
                             outcomes.append(self._decide(workspace_id, signal, trigger, recent))
@@ -124,6 +134,7 @@ class SpikeEngine:
         engine = pickle.loads(blob)
         if not isinstance(engine, SpikeEngine):
             raise TypeError("checkpoint does not hold a SpikeEngine")
+        engine.__dict__.setdefault("workspace_rules", {})  # checkpoints written before per-workspace rules
         return engine
 
 

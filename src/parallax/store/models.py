@@ -344,3 +344,15 @@ class MetricRollupState(Base):
     marks: Mapped[dict[str, Any]] = mapped_column(JSON)
     attributes: Mapped[list[Any]] = mapped_column(JSON)
     refreshed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class WorkspaceSetting(Base):
+    """One named, editable setting of a workspace (for example ``alert_rules``), as validated JSON."""
+
+    __tablename__ = "workspace_setting"
+
+    workspace_id: Mapped[str] = mapped_column(ForeignKey("workspace.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(320), default="")

@@ -25,6 +25,8 @@ from parallax.alerts import service
 from parallax.alerts.engine import Outcome, SpikeEngine
 from parallax.alerts.events import SignalEvent
 from parallax.alerts.notify import Notifier
+from parallax.alerts.rule_settings import all_workspace_rules
+from parallax.alerts.rules import Rule
 from parallax.kit.db import session_scope
 from parallax.store.models import Alert
 from parallax.stream.bus import Bus, Delivery
@@ -33,6 +35,7 @@ from parallax.stream.enrichment import Enricher, StreamEnricher
 
 log = logging.getLogger(__name__)
 AlertHook = Callable[[service.Recorded, Outcome], None]
+RulesSource = Callable[[], dict[str, tuple[Rule, ...]]]  # workspace -> its edited alert rules
 
 
 @dataclass
@@ -148,6 +151,7 @@ class StreamWorker:
         checkpoint_every: float = 5.0,
         on_alert: AlertHook | None = None,
         depth: int = 2,
+        rules: RulesSource | None = None,
     ) -> None:
         self.bus, self.sink = bus, sink
         self.enricher = enricher or StreamEnricher()
@@ -156,6 +160,8 @@ class StreamWorker:
         self.engine = SpikeEngine.restore(blob) if blob else engine_factory()
         self.batch_size, self.checkpoint_every = batch_size, checkpoint_every
         self.on_alert = on_alert
+        # Each workspace's edited alert rules, re-read at every checkpoint so a change applies within seconds.
+        self.rules = rules
         self.stats = WorkerStats()
         self._unacked: list[Callable[[], Awaitable[None]]] = []
         self._last_checkpoint = time.monotonic()
@@ -229,6 +235,7 @@ class StreamWorker:
         cpu = time.process_time()
         if self.sink is not None:
             self._report(self.sink.flush())
+        await self.refresh_rules()
         blob = self.engine.checkpoint()
         await asyncio.to_thread(self.checkpoints.save, blob)
         self.stats.checkpoints += 1
@@ -239,7 +246,15 @@ class StreamWorker:
         self.stats.charge("ack", cpu)
         self._last_checkpoint = time.monotonic()
 
+    async def refresh_rules(self) -> None:
+        """Hand each workspace its edited alert rules (read in a thread: it is a database query)."""
+        if self.rules is None:
+            return
+        for workspace_id, rules in (await asyncio.to_thread(self.rules)).items():
+            self.engine.set_rules(workspace_id, rules)
+
     async def run(self, stop: asyncio.Event) -> WorkerStats:
+        await self.refresh_rules()
         while not stop.is_set():
             await self.step()
         await self.checkpoint()
@@ -278,7 +293,12 @@ async def run_stream_worker(
 
         bus = InProcessBus()
     sink = AlertSink(session_factory, notifiers, link_base)
-    worker = StreamWorker(bus, sink, StreamEnricher(tier), checkpoints)
+
+    def edited_rules() -> dict[str, tuple[Rule, ...]]:
+        with session_factory() as session:
+            return all_workspace_rules(session)
+
+    worker = StreamWorker(bus, sink, StreamEnricher(tier), checkpoints, rules=edited_rules)
     try:
         return await worker.run(stop)
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from parallax.web.pages import (
+    alert_settings,
     case_actions,
     cases,
     customers,
@@ -18,5 +19,17 @@ from parallax.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for page in (static, login, executive, survey, mirror, live, customers, cases, case_actions, settings):
+for page in (
+    static,
+    login,
+    executive,
+    survey,
+    mirror,
+    live,
+    customers,
+    cases,
+    case_actions,
+    settings,
+    alert_settings,
+):
     router.include_router(page.router)

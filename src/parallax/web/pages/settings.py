@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from parallax.alerts.rule_settings import SPIKE_BOUNDS, load_rules, rules_value
 from parallax.api.deps import SessionDep
 from parallax.cases import repository as cases_repo
 from parallax.cases.routing import FIELDS, RoutingRule, validate_rule
@@ -22,15 +22,6 @@ from parallax.web.queries import settings as q
 from parallax.web.templating import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-
-def _alert_defaults() -> list[tuple[str, dict[str, object]]]:
-    """The alert rules' configured defaults, read from the alerts room when it is installed."""
-    try:
-        from parallax.alerts.rules import SpikeRule
-    except ImportError:
-        return []
-    return [("spike", dataclasses.asdict(SpikeRule()))]
 
 
 @router.get("/settings", response_class=HTMLResponse)
@@ -55,7 +46,8 @@ def _settings(request: Request, user: WebUser, session: Session, new_key: str = 
         priorities=PRIORITIES,
         taxonomy=q.taxonomy(session, user.workspace_id),
         alert_rules=q.alert_rules_seen(session, user.workspace_id),
-        alert_defaults=_alert_defaults(),
+        alert_settings=rules_value(load_rules(session, user.workspace_id)),
+        spike_bounds=SPIKE_BOUNDS,
     )
 
 
