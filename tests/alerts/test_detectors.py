@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from parallax.alerts.detectors.base import Detector
+from parallax.alerts.detectors.onset import OnsetDetector
 from parallax.alerts.detectors.robust import SeasonalZ, WindowZ
 from parallax.alerts.detectors.spike import SpikeDetector
 
@@ -40,7 +41,7 @@ def _detections(detector: SpikeDetector, values: list[float], threshold: float) 
     return found
 
 
-@pytest.mark.parametrize("detector", [WindowZ(), SeasonalZ(), SpikeDetector()])
+@pytest.mark.parametrize("detector", [WindowZ(), SeasonalZ(), OnsetDetector(span=12), SpikeDetector()])
 def test_contract_clone_params_pickle(detector: Detector) -> None:
     values = _daily_stream(1, days=2)
     for t, x in zip(_times(len(values)), values, strict=True):
@@ -68,7 +69,9 @@ def test_checkpoint_restore_continues_identically() -> None:
 
 def test_planted_spikes_detected_at_exact_indices() -> None:
     values = _daily_stream(3, days=10, spikes={1500: 5.0, 1501: 5.0, 1502: 5.0, 2400: 4.0})
-    assert _detections(SpikeDetector(), values, 0.999) == [1500, 2400]
+    # The five-minute scale fires at the first step; the hour scale when three steps in a row make the
+    # hour's sum rarer still. Nothing else fires.
+    assert _detections(SpikeDetector(), values, 0.999) == [1500, 1502, 2400]
 
 
 def test_daily_cycle_alone_raises_nothing() -> None:
@@ -94,3 +97,19 @@ def test_score_is_in_unit_interval_and_zero_without_history() -> None:
     scores = [detector.update(x, t) for t, x in zip(_times(len(values)), values, strict=True)]
     assert all(0.0 <= s <= 1.0 for s in scores)
     assert max(range(len(scores)), key=scores.__getitem__) == 700
+
+
+def test_volume_floor_silences_sparse_counts() -> None:
+    """Three events where there are usually none are rare, but under ``min_total`` they are no evidence."""
+    values = [0.0] * 600 + [3.0] + [0.0] * 20
+    times = _times(len(values))
+    loose, floored = OnsetDetector(), OnsetDetector(min_total=10)
+    assert max(loose.update(x, t) for t, x in zip(times, values, strict=True)) > 0.99
+    assert max(floored.update(x, t) for t, x in zip(times, values, strict=True)) == 0.0
+
+
+def test_longer_span_keeps_the_same_memory_per_observation() -> None:
+    assert OnsetDetector(span=12, memory=0.75)._memory == pytest.approx(0.75 ** (1 / 12))
+    assert OnsetDetector(span=1, memory=0.75)._memory == 0.75
+    with pytest.raises(ValueError):
+        OnsetDetector(span=0)

@@ -1,16 +1,11 @@
-"""The spike detector: an ensemble of robust z-scores, onset emphasis, and calibration to its own history.
+"""The spike detector: calibrated onset evidence at two time scales, the higher of the two.
 
-Three ideas, each with one argument:
-
-1. *Several baselines* (``windows`` in steps, plus the same hour of past days when ``seasonal``): the mean of
-   their robust z-scores is high only when the value is unusual against the last hour, day and week and
-   against the usual level for that hour. One baseline alone is fooled by slow drifts or by daily cycles.
-2. *Onset emphasis* (``suppress`` steps): what is scored is how far the evidence rises above its highest
-   value over the previous ``suppress`` steps, so one incident produces one high score at its start and not
-   one per step while it lasts (an alert that repeats every 5 minutes is noise to whoever receives it).
-3. *Calibration* to the detector's own past: the output is the empirical CDF of the evidence over
-   everything this key has seen (a fixed log-spaced histogram, so the state stays small), so 0.999 means
-   "rarer than 999 in 1000 past steps" for a busy key and a quiet key alike; one threshold then serves all.
+Each scale is an :class:`~parallax.alerts.detectors.onset.OnsetDetector` (robust baselines of a day, a week
+and the same hour of past days; onset emphasis; calibration to the key's own past), judging the sum of the
+last ``span`` observations. Bursts on tweet and complaint volume come in two shapes: a five-minute burst
+that is extreme in one bucket, and a surge that builds up over the best part of an hour, never extreme in
+any one bucket but unmistakable in their sum. One scale sees each; as both are calibrated (0.999 means
+"rarer than 999 in 1000 past steps at this scale"), the higher of the two is a fair single score.
 
 Example:
     >>> from datetime import datetime, timedelta
@@ -26,16 +21,10 @@ Example:
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime, timedelta
 
-import numpy as np
-
 from parallax.alerts.detectors.base import Detector
-from parallax.alerts.detectors.robust import SeasonalZ, WindowZ
-
-# Log-spaced bins for the evidence (a z-score): 0.01 to 1000 covers every value that matters.
-_EDGES = np.geomspace(0.01, 1000.0, 241)
+from parallax.alerts.detectors.onset import OnsetDetector
 
 
 class SpikeDetector(Detector):
@@ -43,98 +32,71 @@ class SpikeDetector(Detector):
 
     def __init__(
         self,
-        windows: tuple[int, ...] = (12, 288, 2016),
+        windows: tuple[int, ...] = (288, 2016),
         seasonal: bool = True,
         suppress: int = 36,
         min_history: int = 12,
+        spans: tuple[int, ...] = (1, 12),
+        memory: float = 0.75,
+        min_total: float = 0.0,
     ) -> None:
         self.windows = tuple(windows)
         self.seasonal = seasonal
         self.suppress = suppress
         self.min_history = min_history
+        self.spans = tuple(spans)
+        self.memory = memory
+        self.min_total = min_total
         super().__init__()
 
     @classmethod
-    def for_step(cls, step: timedelta) -> SpikeDetector:
-        """The default design (baselines of an hour, a day and a week; 3 hours of onset emphasis) in steps.
+    def for_step(cls, step: timedelta, min_total: float = 10.0) -> SpikeDetector:
+        """The default design for event counts in buckets of ``step``.
 
-        Windows shorter than 6 steps are lengthened to 6: a median of fewer points is not robust.
+        Baselines of a day and a week, scales of one step and one hour, 3 hours of onset emphasis, and no
+        evidence from fewer than ``min_total`` events at any scale. Windows shorter than 6 steps are
+        lengthened to 6 (a median of fewer points is not robust).
         """
         per_hour = timedelta(hours=1) / step
-        windows = tuple(max(6, round(h * per_hour)) for h in (1, 24, 168))
-        return cls(windows=windows, suppress=max(1, round(3 * per_hour)), min_history=min(12, windows[0]))
+        windows = tuple(max(6, round(h * per_hour)) for h in (24, 168))
+        spans = tuple(sorted({1, max(1, round(per_hour))}))
+        return cls(windows=windows, suppress=max(1, round(3 * per_hour)), spans=spans, min_total=min_total)
 
     def _reset(self) -> None:
-        self._members: list[Detector] = [WindowZ(w, self.min_history) for w in self.windows]
-        if self.seasonal:
-            self._members.append(SeasonalZ("day", cycles=7, min_history=self.min_history))
-        self._recent: deque[float] = deque(maxlen=max(self.suppress, 1))
-        self._counts = np.zeros(len(_EDGES) + 1)
-        self._seen = 0
+        self._scales = [OnsetDetector(span, *self._shared()) for span in self.spans]
         self._last_evidence = 0.0
+
+    def _shared(self) -> tuple[tuple[int, ...], bool, int, float, int, float]:
+        return self.windows, self.seasonal, self.suppress, self.memory, self.min_history, self.min_total
 
     @property
     def seen(self) -> int:
         """How many observations this detector has learned."""
-        return self._seen
+        return self._scales[0].seen if self._scales else 0
 
     def baseline(self) -> float:
-        """The usual value: the median of the longest window member (0 before any history)."""
-        windows = [m for m in self._members if isinstance(m, WindowZ)]
-        return windows[-1].median() if windows else 0.0
+        """The usual value of one observation (0 before any history)."""
+        return self._scales[0].baseline() if self._scales else 0.0
 
     @property
     def last_evidence(self) -> float:
-        """The onset evidence (in robust standard deviations) of the last observation learned."""
+        """The onset evidence (robust SDs) of the last observation learned, at the best-scoring scale."""
         return self._last_evidence
-
-    def _z(self, x: float, t: datetime) -> float:
-        """Mean z over the members that have enough history to judge (0 while none has)."""
-        zs = [m.score_one(x, t) for m in self._members if m.ready(t)]
-        return max(0.0, sum(zs) / len(zs)) if zs else 0.0
-
-    def evidence(self, x: float, t: datetime) -> float:
-        """The onset evidence for ``x``: mean positive z above the recent peak (0 when nothing new)."""
-        z = self._z(x, t)
-        peak = max(self._recent) if self._recent and self.suppress > 0 else 0.0
-        return max(0.0, z - peak)
-
-    def _calibrate(self, evidence: float) -> float:
-        if self._seen == 0 or evidence <= 0.0:
-            return 0.0
-        index = int(np.searchsorted(_EDGES, evidence, side="right"))
-        below = float(self._counts[:index].sum())
-        # Within the top of the range, the magnitude still orders scores: no two new records tie at 1.
-        tie_break = evidence / (1.0 + evidence)
-        return min(1.0, (below + tie_break) / (self._seen + 1))
-
-    def score_one(self, x: float, t: datetime) -> float:
-        return self._calibrate(self.evidence(x, t))
 
     def assess(self, x: float, t: datetime) -> tuple[float, float]:
         """``(score, evidence)`` for ``x`` without learning it: what a rule needs, computed once."""
-        evidence = self.evidence(x, t)
-        return self._calibrate(evidence), evidence
+        return max((scale.assess(x, t) for scale in self._scales), default=(0.0, 0.0))
+
+    def score_one(self, x: float, t: datetime) -> float:
+        return self.assess(x, t)[0]
 
     def learn_one(self, x: float, t: datetime) -> None:
-        z = self._z(x, t)
-        evidence = max(0.0, z - (max(self._recent) if self._recent and self.suppress > 0 else 0.0))
-        for member in self._members:
-            member.learn_one(x, t)
-        self._recent.append(z)
-        self._counts[int(np.searchsorted(_EDGES, evidence, side="right"))] += 1
-        self._seen += 1
-        self._last_evidence = evidence
+        self.update(x, t)
 
     def update(self, x: float, t: datetime) -> float:
-        """Score then learn, computing the member z-scores once (the streaming hot path)."""
-        z = self._z(x, t)
-        evidence = max(0.0, z - (max(self._recent) if self._recent and self.suppress > 0 else 0.0))
-        score = self._calibrate(evidence)
-        for member in self._members:
-            member.learn_one(x, t)
-        self._recent.append(z)
-        self._counts[int(np.searchsorted(_EDGES, evidence, side="right"))] += 1
-        self._seen += 1
-        self._last_evidence = evidence
-        return score
+        """Score then learn: the streaming step (each scale computes its z-scores once)."""
+        best = (0.0, 0.0)
+        for scale in self._scales:
+            best = max(best, (scale.update(x, t), scale.last_evidence))
+        self._last_evidence = best[1]
+        return best[0]
