@@ -199,6 +199,7 @@ def stream_worker(
     email_from: str = typer.Option("alerts@parallax.local"),
     email_to: list[str] = typer.Option([], help="Recipient (repeatable)"),
     tier: str = typer.Option("fast", help="Enrichment tier"),
+    workers: int = typer.Option(2, help="Enrichment processes beside the detectors (0: one process)"),
     database_url: str | None = typer.Option(None, help="Defaults to PARALLAX_DATABASE_URL"),
 ) -> None:
     """Consume interactions from NATS until Ctrl-C; alerts go to the store, webhooks and email."""
@@ -226,6 +227,7 @@ def stream_worker(
             checkpoints=FileCheckpoint(checkpoint),
             notifiers=notifiers,
             tier=tier,
+            workers=workers,
         )
         console.print(
             f"processed {stats.processed}, duplicates {stats.duplicates}, new alerts {stats.alerts_new}"

@@ -31,7 +31,7 @@ from parallax.kit.db import session_scope
 from parallax.store.models import Alert
 from parallax.stream.bus import Bus, Delivery
 from parallax.stream.checkpoint import CheckpointStore, MemoryCheckpoint
-from parallax.stream.enrichment import Enricher, StreamEnricher
+from parallax.stream.enrichment import Enricher, PooledEnricher, StreamEnricher
 
 log = logging.getLogger(__name__)
 AlertHook = Callable[[service.Recorded, Outcome], None]
@@ -272,8 +272,10 @@ async def run_stream_worker(
     notifiers: Sequence[Notifier] = (),
     tier: str = "fast",
     link_base: str | None = None,
+    workers: int = 0,
 ) -> WorkerStats:
     """Run the worker until ``stop`` is set: on ``bus`` if given, else NATS at ``nats_url``, else in-process.
+    ``workers`` > 0 enriches in that many processes, beside the detectors (0: in this process).
 
     Example (beside the API, in ``parallax serve``)::
 
@@ -298,9 +300,13 @@ async def run_stream_worker(
         with session_factory() as session:
             return all_workspace_rules(session)
 
-    worker = StreamWorker(bus, sink, StreamEnricher(tier), checkpoints, rules=edited_rules)
+    pool = PooledEnricher(workers, tier) if workers > 0 else None
+    enricher = pool or StreamEnricher(tier)
+    worker = StreamWorker(bus, sink, enricher, checkpoints, rules=edited_rules)
     try:
         return await worker.run(stop)
     finally:
+        if pool is not None:
+            pool.close()
         if owned is not None:
             await owned.close()
