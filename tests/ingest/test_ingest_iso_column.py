@@ -7,6 +7,8 @@ import random
 from datetime import datetime
 from typing import Any
 
+import pyarrow as pa
+
 from parallax.ingest.iso_column import parse_iso_column
 from parallax.kit.clock import to_naive_utc
 from parallax.store.interactions import _JSON_ONE_SHOT, _JSON_TEXT
@@ -32,7 +34,7 @@ def _reference(cell: str | None) -> str | None:
 def _column(cells: list[str | None]) -> tuple[list[str | None], set[int]]:
     """The column path, with check_columns' conversion of the cells Python parsed (unsure when it fails)."""
     unsure: set[int] = set()
-    out: list[Any] = parse_iso_column(cells, unsure)
+    out: list[Any] = parse_iso_column(cells, unsure, pa.array(cells, pa.string()))
     texts = [_text(v) if isinstance(v, datetime) else v for v in out]
     unsure.update(i for i, (v, t) in enumerate(zip(out, texts, strict=True)) if v is not None and t is None)
     return texts, unsure
@@ -79,6 +81,13 @@ def test_random_timestamps_agree_with_the_row_path() -> None:
     texts, unsure = _column(cells)
     assert texts == [_reference(cell) for cell in cells]
     assert not unsure
+
+
+def test_without_the_arrow_array_every_cell_goes_through_python() -> None:
+    unsure: set[int] = set()
+    out = parse_iso_column(["2026-01-05T10:00:00Z", "nope", None], unsure)
+    assert out[0] == datetime.fromisoformat("2026-01-05T10:00:00Z") and out[2] is None
+    assert unsure == {1}
 
 
 def test_the_one_shot_json_encoder_writes_what_json_encoder_writes() -> None:

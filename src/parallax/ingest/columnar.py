@@ -11,9 +11,11 @@ exact per-row error. Rows it does map are mapped exactly as ``map_row`` would
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import pyarrow as pa
 
 from parallax.ingest.engine import Mapper, columns_of_spec, columns_of_value
 from parallax.ingest.iso_column import parse_iso_column
@@ -35,6 +37,14 @@ _CONVERTED = TIME_FIELDS | {"score_value", "solicited"}
 def _blank(value: Any) -> bool:
     """``values.is_empty`` for the column loops (``isspace`` answers ``not strip()`` without a copy)."""
     return value is None or (type(value) is str and (not value or value.isspace()))
+
+
+class ArrowCells(dict[str, list[Any]]):
+    """A batch's cells by column, with the Arrow arrays they were read from (a rule's subset has none)."""
+
+    def __init__(self, cells: Cells, arrays: Mapping[str, pa.Array]) -> None:
+        super().__init__(cells)
+        self.arrays = arrays
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,11 @@ class ColumnMapper:
         """The column mapper for ``mapper``, or None for canonical mappings (their rows name their fields)."""
         return None if mapper.spec.canonical else cls(mapper)
 
-    def map_columns(self, cells: Cells, count: int) -> MappedColumns:
+    def map_columns(
+        self, cells: Cells, count: int, arrays: Mapping[str, pa.Array] | None = None
+    ) -> MappedColumns:
+        """Map ``count`` rows given as cells by column; ``arrays`` are the Arrow columns they came from."""
+        cells = ArrowCells(cells, arrays or {})
         unsure: set[int] = set()
         out = MappedColumns(
             {"source": [self.source] * count},
@@ -187,9 +201,12 @@ def column_getter(target: str, spec: ValueSpec) -> ColumnGetter:
 def _column_origin(target: str, spec: ValueSpec) -> ColumnGetter:
     name, mapping, default = spec.column or "", spec.map, spec.default
     convert = _column_converter(target, spec)
+    iso = convert is parse_iso_column
 
     def get(cells: Cells, count: int, unsure: set[int]) -> list[Any]:
         values = cells.get(name) or [None] * count
+        if iso and mapping is None and default is None and isinstance(cells, ArrowCells):
+            return parse_iso_column(_blanks_to(values, None), unsure, cells.arrays.get(name))
         if mapping is not None:
             fallback = default
             values = [

@@ -175,7 +175,7 @@ def _prepare_columns(
 ) -> tuple[dict[str, list[Any]], list[RowError]]:
     """The column path; each row it is unsure of is decided (and its error worded) by the row path."""
     count = len(chunk.numbers)
-    mapped = columnar.map_columns(chunk.columns or {}, count)
+    mapped = columnar.map_columns(chunk.columns or {}, count, chunk.arrays)
     columns = check_columns(mapped, count)
     errors: list[RowError] = []
     dropped: set[int] = set()

@@ -18,28 +18,34 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-_DATE = r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_DAY = r"-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_DATE = r"[1-9][0-9]{3}" + _DAY
+# Up to year 9997 when there is an offset: 9999 with a negative one leaves the datetime range in UTC.
+_AWARE_DATE = r"([1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-7])" + _DAY
 _TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
 _OFFSET = r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
-_AWARE = f"^{_DATE}[T ]{_TIME}{_OFFSET}$"
+_AWARE = f"^{_AWARE_DATE}[T ]{_TIME}{_OFFSET}$"
 _NAIVE = f"^{_DATE}[T ]{_TIME}$"
 _UTC = pa.timestamp("us", tz="UTC")
 _PLAIN = pa.timestamp("us")
-# Text below this is a year up to 9997: year 9999 with a negative offset leaves the datetime range in UTC.
-_YEAR_BOUND = "9998"
 
 
-def parse_iso_column(values: list[Any], unsure: set[int]) -> list[Any]:
-    """Each cell as store text (naive UTC) where pyarrow read it, a datetime where Python did, or None."""
-    try:
-        cells = pa.array(values, pa.string())
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+def parse_iso_column(values: list[Any], unsure: set[int], cells: pa.Array | None = None) -> list[Any]:
+    """Each cell as store text (naive UTC) where pyarrow read it, a datetime where Python did, or None.
+
+    ``cells`` is the Arrow string array ``values`` came from (blank cells may be None in ``values``: the
+    pattern never matches them, so they are read from ``values``). Without it every cell goes through
+    Python: building an Arrow array from a list would make pyarrow import pandas, seconds on a cold start.
+    """
+    if cells is None or not pa.types.is_string(cells.type) or len(cells) != len(values):
         return _python(values, range(len(values)), [None] * len(values), unsure)
-    aware = pc.and_(pc.match_substring_regex(cells, _AWARE), pc.less(cells, _YEAR_BOUND))
-    naive = pc.match_substring_regex(cells, _NAIVE)
+    # Only Arrow values in these calls: a Python scalar (None, a str) would make pyarrow import pandas.
+    nulls = pa.nulls(len(cells), pa.string())
+    aware = pc.if_else(pc.match_substring_regex(cells, _AWARE), cells, nulls)
+    naive = pc.if_else(pc.match_substring_regex(cells, _NAIVE), cells, nulls)
     try:
-        from_aware = pc.cast(pc.if_else(aware, cells, None), _UTC).cast(_PLAIN)
-        from_naive = pc.cast(pc.if_else(naive, cells, None), _PLAIN)
+        from_aware = pc.cast(aware, _UTC).cast(_PLAIN)
+        from_naive = pc.cast(naive, _PLAIN)
     except pa.ArrowInvalid:
         return _python(values, range(len(values)), [None] * len(values), unsure)
     out: list[Any] = pc.coalesce(from_aware, from_naive).cast(pa.string()).to_pylist()

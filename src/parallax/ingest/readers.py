@@ -41,6 +41,7 @@ class Chunk:
     broken: list[tuple[int, str, str, Any]]
     originals: list[str] | None = None
     columns: dict[str, list[Any]] | None = None
+    arrays: dict[str, pa.Array] | None = None
 
     @cached_property
     def rows(self) -> list[dict[str, Any]]:
@@ -107,8 +108,9 @@ def _csv_chunks(path: Path, size: int) -> Iterator[Chunk]:
     done = 0
     try:
         reader = pa_csv.open_csv(source, read_options=read, parse_options=parse, convert_options=convert)
-        for columns, count in _column_batches(reader, size):
-            yield Chunk(list(range(done + 2, done + 2 + count)), None, source.tell(), [], columns=columns)
+        for columns, arrays, count in _column_batches(reader, size):
+            numbers = list(range(done + 2, done + 2 + count))
+            yield Chunk(numbers, None, source.tell(), [], columns=columns, arrays=arrays)
             done += count
         return
     except pa.ArrowInvalid:
@@ -154,8 +156,8 @@ def _batch_rows(batch: pa.RecordBatch) -> list[dict[str, Any]]:
 
 def _column_batches(
     batches: Iterator[pa.RecordBatch], size: int
-) -> Iterator[tuple[dict[str, list[Any]], int]]:
-    """pyarrow's blocks (4 MB each) cut into ``size`` rows, as one list of cells a column."""
+) -> Iterator[tuple[dict[str, list[Any]], dict[str, pa.Array], int]]:
+    """pyarrow's blocks (4 MB each) cut into ``size`` rows: cells as one list a column, and the arrays."""
     pending: list[pa.RecordBatch] = []
     held = 0
     for batch in batches:
@@ -163,15 +165,18 @@ def _column_batches(
         held += batch.num_rows
         while held >= size:
             table = pa.Table.from_batches(pending)
-            yield _pylists(table.slice(0, size)), size
+            yield (*_columns(table.slice(0, size)), size)
             rest = table.slice(size)
             pending, held = rest.to_batches(), rest.num_rows
     if held:
-        yield _pylists(pa.Table.from_batches(pending)), held
+        yield (*_columns(pa.Table.from_batches(pending)), held)
 
 
-def _pylists(table: pa.Table) -> dict[str, list[Any]]:
-    return {name: column.to_pylist() for name, column in zip(table.column_names, table.columns, strict=True)}
+def _columns(table: pa.Table) -> tuple[dict[str, list[Any]], dict[str, pa.Array]]:
+    arrays = {
+        name: column.combine_chunks() for name, column in zip(table.column_names, table.columns, strict=True)
+    }
+    return {name: array.to_pylist() for name, array in arrays.items()}, arrays
 
 
 def _parquet_chunks(path: Path, size: int) -> Iterator[Chunk]:
