@@ -44,12 +44,15 @@ def test_delays_false_alerts_and_table() -> None:
     alerts = (
         AlertSeen(START + timedelta(hours=2), "negative", None, (), False),
         AlertSeen(START + timedelta(hours=18, minutes=7), "topic:delays", "delays", ("CDG",), True),
+        AlertSeen(START + timedelta(hours=30), "topic:in_flight|route:AMS-LHR", "in_flight", (), False, True),
     )
     result = ReplayResult(onset, onset + timedelta(hours=10), 14.0, 100, alerts, effect)
     assert result.detection_delay == timedelta(hours=8, minutes=7)
     assert result.effect_delay == timedelta(minutes=7)
+    assert [a.verdict for a in alerts] == ["false", "storm", "planted failure"]
     assert result.false_alerts == 1 and result.false_per_week == 0.5
     table = markdown("parallax eval stream-sim --seed 7", [(7, ("AMS", "CDG"), result)])
     assert "| 7 | AMS, CDG | 03-02 10:00 | 03-02 18:00 | +487 min | +7 min | 1 | 0.5 |" in table
+    assert "| 7 | 2026-03-03 06:00 | topic:in_flight|route:AMS-LHR |  | planted failure |" in table
     silent = ReplayResult(onset, onset, 7.0, 0, (), None)
     assert silent.detection_delay is None and silent.effect_delay is None

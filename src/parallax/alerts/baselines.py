@@ -45,10 +45,13 @@ SCORERS: dict[str, Scorer] = {
 
 # One-argument changes to the default design, and a perturbed input: how much the NAB figure moves.
 VARIANTS: dict[str, tuple[dict[str, object], float]] = {
-    "default (1 h / 1 d / 1 w, seasonal, 3 h onset)": ({}, 1.0),
+    "default (1 d / 1 w + seasonal; 5 min and 1 h scales; 3 h onset, memory 0.75)": ({}, 1.0),
+    "5-minute scale only (spans=(1,))": ({"spans": (1,)}, 1.0),
+    "with a 1-hour baseline (windows=(12, 288, 2016))": ({"windows": (12, 288, 2016)}, 1.0),
     "onset emphasis 1.5 h (suppress=18)": ({"suppress": 18}, 1.0),
     "onset emphasis 6 h (suppress=72)": ({"suppress": 72}, 1.0),
-    "no weekly window (windows=(12, 288))": ({"windows": (12, 288)}, 1.0),
+    "onset memory 0.5": ({"memory": 0.5}, 1.0),
+    "onset memory 1.0 (rise above the whole recent peak)": ({"memory": 1.0}, 1.0),
     "no seasonal member (seasonal=False)": ({"seasonal": False}, 1.0),
     "input counts doubled (perturbation)": ({}, 2.0),
 }

@@ -6,8 +6,9 @@ with its simulated timestamps, one simulated minute at a time (a live stream sco
 batch of a fixed number of messages would span half an hour of a quiet night and delay every alert by it).
 An alert is *true* when it is about the disruption (a delay or cancellation topic, or one of the disrupted
 airports or routes among its entities) and fires between ``lead`` before the storm's start (airlines cancel
-ahead of a storm, and the simulated customers complain about it) and ``grace`` after its end; every other
-new alert is false.
+ahead of a storm, and the simulated customers complain about it) and ``grace`` after its end. An alert
+about one of the simulator's planted failures (its key names the failing route or airport) is a real
+problem found, counted apart; every other new alert is false.
 
 Two clocks for the delay. The storm's start is when the weather arrives, but the simulator's customers
 complain about a flight when it is cancelled or delayed at departure (or after landing late): a storm that
@@ -40,6 +41,11 @@ class AlertSeen:
     topic: str | None
     entities: tuple[str, ...]
     true: bool
+    planted: bool = False  # about a planted failure: a real problem, neither the storm nor false
+
+    @property
+    def verdict(self) -> str:
+        return "storm" if self.true else "planted failure" if self.planted else "false"
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class ReplayResult:
 
     @property
     def false_alerts(self) -> int:
-        return sum(not a.true for a in self.alerts)
+        return sum(a.verdict == "false" for a in self.alerts)
 
     @property
     def false_per_week(self) -> float:
@@ -142,6 +148,9 @@ def replay(
     onset = start + timedelta(hours=world.disruption.start_h)
     end = start + timedelta(hours=world.disruption.end_h)
     marks = {*world.disruption.airports, *world.disruption.routes}
+    failures = {
+        pair for failure in world.failures for pair in failure.segment if pair[0] in ("route", "airport")
+    }
     payloads = world_payloads(world)
     engine, enricher = SpikeEngine(), StreamEnricher()
     seen: list[AlertSeen] = []
@@ -155,7 +164,9 @@ def replay(
             about = worded or bool(marks.intersection(entities))
             at = outcome.trigger.occurred_at
             true = about and onset - lead <= at <= end + grace
-            seen.append(AlertSeen(at, outcome.signal.key.name, outcome.signal.key.topic, entities, true))
+            name = outcome.signal.key.name
+            planted = not true and any(f"{kind}:{value}" in name for kind, value in failures)
+            seen.append(AlertSeen(at, name, outcome.signal.key.topic, entities, true, planted))
     effect = storm_effect(world, lead, grace)
     return ReplayResult(onset, end, world.config.days, len(payloads), tuple(seen), effect)
 
@@ -200,5 +211,5 @@ def markdown(command: str, runs: list[tuple[int, tuple[str, ...], ReplayResult]]
     for seed, _, r in runs:
         for a in r.alerts:
             entities = ", ".join(a.entities[:3])
-            lines.append(f"| {seed} | {a.at:%Y-%m-%d %H:%M} | {a.key} | {entities} | {str(a.true).lower()} |")
+            lines.append(f"| {seed} | {a.at:%Y-%m-%d %H:%M} | {a.key} | {entities} | {a.verdict} |")
     return "\n".join(lines)
