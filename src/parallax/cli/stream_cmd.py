@@ -271,41 +271,28 @@ def stream_publish(
 
 @eval_app.command("stream-sim")
 def eval_stream_sim(
-    seed: int = typer.Option(7, help="World seed"),
+    seed: list[int] = typer.Option([7], help="World seed (repeat for several worlds: --seed 3 --seed 7)"),
     days: int = typer.Option(7, help="Simulated days"),
     customers: int = typer.Option(300_000, help="Customers (volume scales with them)"),
     write: bool = typer.Option(True, help="Write the 'stream-sim' section of BENCHMARKS.md"),
 ) -> None:
-    """Replay a seeded simulated world: storm start to first alert about it, and false alerts."""
+    """Replay seeded simulated worlds: storm (and its complaints) to first alert about it, false alerts."""
     from parallax.simulate import simulate_world
-    from parallax.stream.sim_replay import replay
+    from parallax.stream.sim_replay import markdown, replay, summary
 
-    world = simulate_world(seed=seed, days=days, customers=customers)
-    result = replay(world)
-    delay = result.detection_delay
-    delay_text = "not alerted" if delay is None else f"{delay.total_seconds() / 60:+.0f} min"
-    console.print(
-        f"storm {world.disruption.airports} {result.onset:%Y-%m-%d %H:%M} to {result.end:%Y-%m-%d %H:%M}; "
-        f"{result.interactions} interactions; first true alert {delay_text}; "
-        f"false alerts {result.false_alerts} ({result.false_per_week:.1f} per week)"
-    )
-    for alert in result.alerts:
-        verdict = "TRUE " if alert.true else "false"
-        console.print(f"  {verdict} {alert.at:%Y-%m-%d %H:%M} {alert.key} {', '.join(alert.entities[:3])}")
+    runs = []
+    for s in seed:
+        world = simulate_world(seed=s, days=days, customers=customers)
+        result = replay(world)
+        runs.append((s, world.disruption.airports, result))
+        console.print(summary(s, world.disruption.airports, result))
+        for alert in result.alerts:
+            about = ", ".join(alert.entities[:3])
+            console.print(f"  {alert.verdict:>15} {alert.at:%Y-%m-%d %H:%M} {alert.key} {about}")
     if write:
-        rows = "\n".join(
-            f"| {a.at:%Y-%m-%d %H:%M} | {a.key} | {', '.join(a.entities[:3])} | {str(a.true).lower()} |"
-            for a in result.alerts
-        )
-        write_section(
-            "stream-sim",
-            f"## Stream on a simulated world\n\n`parallax eval stream-sim --seed {seed} --days {days} "
-            f"--customers {customers}`: storm over {', '.join(world.disruption.airports)} from "
-            f"{result.onset:%Y-%m-%d %H:%M}; {result.interactions} interactions replayed; first true alert "
-            f"{delay_text} from the storm's start; {result.false_alerts} false alerts "
-            f"({result.false_per_week:.1f} per simulated week).\n\n| alert at | key | entities | verdict |\n"
-            f"|---|---|---|---|\n{rows}",
-        )
+        seeds = " ".join(f"--seed {s}" for s in seed)
+        command = f"parallax eval stream-sim {seeds} --days {days} --customers {customers}"
+        write_section("stream-sim", markdown(command, runs))
 
 
 def register(app: typer.Typer) -> None:
