@@ -71,6 +71,9 @@ class Pipeline:
         return {step.name: step.version for step in self.steps}
 
     def run(self, batch: list[Enriched]) -> list[Enriched]:
-        for step in self.steps:
-            step.apply(batch)
+        from parallax.enrich.threads import one_blas_thread
+
+        with one_blas_thread():
+            for step in self.steps:
+                step.apply(batch)
         return batch

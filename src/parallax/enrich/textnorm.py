@@ -20,6 +20,6 @@ SPACE_RE = re.compile(r"\s+")
 
 def normalise(text: str) -> str:
     text = html.unescape(text)
-    text = URL_RE.sub("http", text)
-    text = HANDLE_RE.sub("@user", text)
-    return SPACE_RE.sub(" ", text).strip()
+    text = URL_RE.sub("http", text) if "http" in text or "www." in text else text
+    text = HANDLE_RE.sub("@user", text) if "@" in text else text
+    return " ".join(text.split())  # what SPACE_RE.sub(" ", text).strip() gives, without the regex
