@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from parallax.identity.features import PersonRecord
@@ -53,3 +55,56 @@ def test_febrl4_subset_links_correctly() -> None:
     assert len(found & subset_truth) / len(subset_truth) >= 0.95
     assert len(found & subset_truth) / len(found) >= 0.95
     assert pair_set([("a", "b"), ("b", "b")]) == {frozenset(("a", "b"))}
+
+
+def _booked(key: int, name: str | None, stems: tuple[str, ...], trip: str, booked: bool) -> PersonRecord:
+    record = _record(key, name, stems)
+    return dataclasses.replace(record, trips=(trip,), booked_trips=(trip,) if booked else ())
+
+
+def test_two_bookings_on_one_flight_day_are_two_people() -> None:
+    from parallax.identity.linkage import predict_links
+
+    first = _booked(1, "ann lee", ("annlee",), "PX1@2026-03-02", booked=True)
+    namesake = _booked(2, "ann lee", ("annlee",), "PX1@2026-03-02", booked=True)
+    post = _booked(3, "ann lee", ("annlee",), "PX1@2026-03-02", booked=False)
+    assert predict_links([first, post]) and predict_links([namesake, post])
+    assert predict_links([first, namesake]) == []
+    # The post fits both passengers equally: it is left alone rather than joining two people.
+    assert predict_links([first, namesake, post]) == []
+
+
+def test_a_handle_spelling_another_surname_is_another_person() -> None:
+    from parallax.identity.linkage import predict_links
+
+    bakker = _booked(1, "hamza bakker", ("hamzab",), "PX1@2026-03-02", booked=True)
+    # Puts 'brennan' among the workspace's surnames; shares no block with the others.
+    ula = _record(2, "ula brennan", ("ulab",))
+    spells_brennan = _booked(3, "hamza", ("hbrennan",), "PX1@2026-03-02", booked=False)
+    plain = _booked(3, "hamza", ("hamza",), "PX1@2026-03-02", booked=False)
+    [other] = predict_links([bakker, ula, spells_brennan], threshold=0.0)
+    [same] = predict_links([bakker, ula, plain], threshold=0.0)
+    assert other.evidence["name"]["weight"] < 0 < same.evidence["name"]["weight"]
+    assert other.probability < 0.5 < same.probability
+
+
+def test_an_ambiguous_newcomer_is_not_attached_to_either_candidate() -> None:
+    from parallax.identity.linkage import score_candidates
+
+    def family(record: PersonRecord) -> PersonRecord:  # one booking ref for two travellers
+        return dataclasses.replace(record, booking_refs=("QX7K2P",))
+
+    post = family(_booked(-1, "hamza", (), "PX1@2026-03-02", booked=False))
+    ito = family(_booked(1, "hamza ito", ("hamzai",), "PX1@2026-03-02", booked=True))
+    nakamura = family(_booked(2, "hamza nakamura", ("nakamurahamza",), "PX1@2026-03-02", booked=True))
+    assert [link.right for link in score_candidates(post, [ito])] == [1]
+    assert score_candidates(post, [ito, nakamura]) == []
+
+
+def test_linkage_docstring_examples() -> None:
+    import doctest
+
+    from parallax.identity import linkage
+
+    result = doctest.testmod(linkage)
+    assert result.attempted > 0 and result.failed == 0

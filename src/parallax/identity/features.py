@@ -24,6 +24,8 @@ from parallax.identity.views import InteractionView
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir"})
 NON_LETTERS = re.compile(r"[^a-z]")
 MIN_STEM = 4
+# Shorter surnames (Ito, Xu) turn up inside unrelated handles by chance.
+MIN_SURNAME = 4
 # A booking ref a customer typed: six capitals/digits with a letter and a digit, after a word announcing it.
 MENTIONED_REF = re.compile(
     r"(?i:\b(?:ref(?:erence)?|booking|pnr|confirmation|reservation|locator)\b"
@@ -65,6 +67,37 @@ class PersonRecord:
     trips: tuple[str, ...]
     routes: tuple[str, ...]
     days: tuple[str, ...]
+    # Flight-days a booking-backed row (a survey, sent to the booking's email) puts this customer on.
+    booked_trips: tuple[str, ...] = ()
+
+    def name_forms(self) -> tuple[str, ...]:
+        """How people build handles and email local parts from this full name: ``annlee``, ``leeann``,
+        ``alee``, ``leea``, ``annl``.
+
+        >>> PersonRecord(1, "ann lee", "ann", "lee", "annlee", (), (), (), (), ()).name_forms()
+        ('alee', 'annl', 'annlee', 'leea', 'leeann')
+        """
+        f, last = self.first_name, self.last_name
+        if not f or not last or len(f) < 2 or len(last) < 2:
+            return ()
+        return tuple(sorted({f + last, last + f, f[0] + last, last + f[0], f + last[0]}))
+
+    def surnames(self, vocabulary: frozenset[str]) -> tuple[str, ...]:
+        """The surname of the full name, and any known surname a handle or email spells out.
+
+        >>> PersonRecord(1, "hamza", "hamza", None, "hamza", ("hbrennan",), (), (), (), ()).surnames(
+        ...     frozenset({"brennan", "bakker"}))
+        ('brennan',)
+        """
+        found = {self.last_name} if self.last_name and len(self.last_name) > 1 else set()
+        for stem in self.stems:
+            found |= {
+                stem[i:j]
+                for i in range(len(stem))
+                for j in range(i + MIN_SURNAME, len(stem) + 1)
+                if stem[i:j] in vocabulary
+            }
+        return tuple(sorted(found))
 
     def as_row(self) -> dict[str, object]:
         return {
@@ -78,7 +111,33 @@ class PersonRecord:
             "trips": list(self.trips) or None,
             "routes": list(self.routes) or None,
             "days": list(self.days) or None,
+            "booked_trips": list(self.booked_trips) or None,
+            "name_forms": list(self.name_forms()) or None,
         }
+
+
+def surname_vocabulary(records: Iterable[PersonRecord]) -> frozenset[str]:
+    """Surnames people in this workspace give in full names: what a handle may spell out."""
+    return frozenset(r.last_name for r in records if r.last_name and len(r.last_name) >= MIN_SURNAME)
+
+
+def distinct_people(a: PersonRecord, b: PersonRecord) -> bool:
+    """Two people, whatever else they share: both give full names (no bare initials) and the names
+    differ, or each was booked on the same flight-day (one person is not booked twice on one flight).
+
+    >>> ann = PersonRecord(1, "ann lee", "ann", "lee", "annlee", (), (), (), (), ())
+    >>> bo = PersonRecord(2, "bo li", "bo", "li", "boli", (), (), (), (), ())
+    >>> distinct_people(ann, bo), distinct_people(ann, ann)
+    (True, False)
+    """
+    if set(a.booked_trips) & set(b.booked_trips):
+        return True
+    full = [
+        r.name
+        for r in (a, b)
+        if r.first_name and r.last_name and min(len(r.first_name), len(r.last_name)) > 1
+    ]
+    return len(full) == 2 and full[0] != full[1]
 
 
 def _stems(view: InteractionView) -> set[str]:
@@ -120,6 +179,7 @@ def person_record(key: int, views: Iterable[InteractionView]) -> PersonRecord:
     trips: set[str] = set()
     routes: set[str] = set()
     days: set[str] = set()
+    booked: set[str] = set()
     for view in views:
         if not view.inbound:
             continue
@@ -133,6 +193,8 @@ def person_record(key: int, views: Iterable[InteractionView]) -> PersonRecord:
             routes.add(str(route).upper())
         days.add(view.occurred_at.date().isoformat())
         trips |= _trips(view)
+        if view.channel == "survey" and view.segments.get("trip_date"):
+            booked |= _trips(view)
     top = names.most_common(1)[0][0] if names else None
     words = top.split() if top else []
     return PersonRecord(
@@ -146,4 +208,5 @@ def person_record(key: int, views: Iterable[InteractionView]) -> PersonRecord:
         trips=tuple(sorted(trips)),
         routes=tuple(sorted(routes)),
         days=tuple(sorted(days)),
+        booked_trips=tuple(sorted(booked)),
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import logging
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from parallax.identity.features import PersonRecord
+from parallax.identity.features import PersonRecord, distinct_people, surname_vocabulary
 from parallax.kit.errors import require
 
 # A link is accepted above this probability: precision matters more than recall when merging people.
@@ -22,6 +22,8 @@ DEFAULT_THRESHOLD = 0.99
 # Below this many records, random-sampling u estimates are noise; keep the prior u values.
 MIN_RECORDS_FOR_U = 500
 PRIOR_MATCH_PROBABILITY = 0.0005
+# A rival candidate within this many bits (8x the odds) of the chosen one makes a link ambiguous.
+AMBIGUITY_MARGIN = 3.0
 COMPARISONS = ("name", "trips", "booking_refs", "routes", "days")
 
 
@@ -44,46 +46,106 @@ class Link:
         }
 
 
+# A full name: a first name and a surname, neither a bare initial.
+_FULL = "length(first_name_{s}) > 1 and length(last_name_{s}) > 1"
+_CONTAINS_FIRST = (
+    "(length(first_name_{o}) >= 3 and (len(list_filter(coalesce(stems_{s}, []),"
+    " x -> contains(x, first_name_{o}))) > 0 or (last_name_{s} is null and first_name_{s} <> first_name_{o}"
+    " and contains(first_name_{s}, first_name_{o}))))"
+)
+
+
+def _both(template: str) -> str:
+    return f"({template.format(s='l', o='r')} or {template.format(s='r', o='l')})"
+
+
 NAME_LEVELS = (
     # (label, SQL condition, m, u): one comparison for names and handle/email stems together, because
-    # emails and handles are made from names; counted apart they would double-count one clue.
-    ("name and handle/email agree", "name_l = name_r and list_has_any(stems_l, stems_r)", 0.25, 0.0003),
-    ("same full name", "name_l = name_r", 0.2, 0.0006),
+    # emails and handles are made from names; counted apart they would double-count one clue. Checked in
+    # this order, so a conflict of full names is not rescued by a handle stem two namesakes share.
+    (
+        # People do change names (marriage) and use nicknames, so not impossible; but rare. Surnames come
+        # from full names and from handles that spell one ('hbrennan' says Brennan, not Bakker).
+        "names or handles give different people",
+        f"({_FULL.format(s='l')} and {_FULL.format(s='r')}"
+        " and (first_name_l <> first_name_r or last_name_l <> last_name_r))"
+        " or substr(last_name_l, 1, 1) <> substr(last_name_r, 1, 1)"
+        " or (last_name_l is not null and last_name_r is not null"
+        " and substr(first_name_l, 1, 1) <> substr(first_name_r, 1, 1))"
+        " or not list_has_any(surnames_l, surnames_r)",
+        0.02,
+        0.9,
+    ),
+    ("name and handle/email agree", "name_l = name_r and list_has_any(stems_l, stems_r)", 0.22, 0.0003),
+    ("same full name", "name_l = name_r", 0.18, 0.0006),
     ("same handle/email stem", "list_has_any(stems_l, stems_r)", 0.1, 0.0003),
     (
-        "name written as the other's handle or email",
-        "list_contains(stems_r, name_stem_l) or list_contains(stems_l, name_stem_r)",
+        # 'giannichen', 'chengianni', 'gchen', 'cheng', 'giannic' for Gianni Chen.
+        "handle or email built from the other's name",
+        "list_has_any(stems_l, name_forms_r) or list_has_any(stems_r, name_forms_l)",
         0.1,
         0.0003,
-    ),
-    (
-        "same first name, one side gives no surname",
-        "first_name_l = first_name_r and (last_name_l is null or last_name_r is null)",
-        0.05,
-        0.01,
     ),
     (
         # 'B. Walsh' and 'Ben Walsh'; but 'Ula Novak' is not 'Umar Novak', so both full names must not differ.
         "initial and surname",
         "last_name_l = last_name_r and substr(first_name_l, 1, 1) = substr(first_name_r, 1, 1)"
         " and (length(first_name_l) = 1 or length(first_name_r) = 1)",
-        0.1,
+        0.06,
+        0.002,
+    ),
+    (
+        # Review sites and social profiles show 'Wes F.' for Wes Fischer.
+        "first name and surname initial",
+        "first_name_l = first_name_r and substr(last_name_l, 1, 1) = substr(last_name_r, 1, 1)"
+        " and (length(last_name_l) = 1 or length(last_name_r) = 1)",
+        0.06,
+        0.002,
+    ),
+    (
+        "same first name, one side gives no surname",
+        "first_name_l = first_name_r and (last_name_l is null or last_name_r is null)",
+        0.06,
+        0.01,
+    ),
+    (
+        # 'drifter_jack', 'the.jetsetter.quinn', a reviewer called 'NadiaSkyhopper'.
+        "a handle or one-word name holds the other's first name",
+        _both(_CONTAINS_FIRST),
+        0.06,
         0.002,
     ),
 )
-STEMS_CLOSE = ("handle/email stems close (Jaro-Winkler >= 0.9)", 0.05, 0.001)
+STEMS_CLOSE = ("handle/email stems close (Jaro-Winkler >= 0.9)", 0.04, 0.001)
 NAME_NULL = "(name_l is null and stems_l is null) or (name_r is null and stems_r is null)"
 
 
 def _name_comparison(cl: Any, cll: Any) -> Any:
+    # Close stems ('annlee', 'annleee') say more than a first name inside a handle: checked before it.
+    *named, first_inside = NAME_LEVELS
     levels = [cll.CustomLevel(NAME_NULL, "no name or handle").configure(is_null_level=True)]
-    levels += [cll.CustomLevel(sql, label, base_dialect_str="duckdb") for label, sql, _, _ in NAME_LEVELS]
+    levels += [cll.CustomLevel(sql, label, base_dialect_str="duckdb") for label, sql, _, _ in named]
     close = cll.PairwiseStringDistanceFunctionLevel("stems", "jaro_winkler", 0.9)
-    levels += [close.configure(label_for_charts=STEMS_CLOSE[0]), cll.ElseLevel()]
-    m = [m for *_, m, _ in NAME_LEVELS] + [STEMS_CLOSE[1]]
-    u = [u for *_, u in NAME_LEVELS] + [STEMS_CLOSE[2]]
+    levels.append(close.configure(label_for_charts=STEMS_CLOSE[0]))
+    levels += [cll.CustomLevel(first_inside[1], first_inside[0], base_dialect_str="duckdb"), cll.ElseLevel()]
+    m = [m for *_, m, _ in named] + [STEMS_CLOSE[1], first_inside[2]]
+    u = [u for *_, u in named] + [STEMS_CLOSE[2], first_inside[3]]
     return cl.CustomComparison(levels, output_column_name="name").configure(
         m_probabilities=[*m, 1 - sum(m)], u_probabilities=[*u, 1 - sum(u)]
+    )
+
+
+def _trips_comparison(cl: Any, cll: Any) -> Any:
+    """A flight-day in common; but two bookings on one flight-day (each surveyed at its own email) are two
+    passengers: one person is not booked twice on the same flight."""
+    levels = [
+        cll.NullLevel("trips"),
+        cll.CustomLevel("list_has_any(booked_trips_l, booked_trips_r)", "two bookings on one flight-day"),
+        cll.ArrayIntersectLevel("trips", 1).configure(label_for_charts="same flight-day"),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(levels, output_column_name="trips").configure(
+        m_probabilities=[0.00001, 0.4, 0.59999], u_probabilities=[0.002, 0.0005, 0.9975]
     )
 
 
@@ -93,9 +155,7 @@ def _comparisons() -> list[Any]:
     cll = require("splink.comparison_level_library", "identity")
     return [
         _name_comparison(cl, cll),
-        cl.ArrayIntersectAtSizes("trips", [1]).configure(
-            m_probabilities=[0.4, 0.6], u_probabilities=[0.0005, 0.9995]
-        ),
+        _trips_comparison(cl, cll),
         cl.ArrayIntersectAtSizes("booking_refs", [1]).configure(
             m_probabilities=[0.5, 0.5], u_probabilities=[0.00002, 0.99998]
         ),
@@ -135,9 +195,14 @@ def settings() -> Any:
     )
 
 
+def _rows(records: Sequence[PersonRecord]) -> list[dict[str, object]]:
+    vocabulary = surname_vocabulary(records)
+    return [r.as_row() | {"surnames": list(r.surnames(vocabulary)) or None} for r in records]
+
+
 def _frame(records: Sequence[PersonRecord]) -> Any:
     pandas = require("pandas", "identity")
-    frame = pandas.DataFrame([r.as_row() for r in records])
+    frame = pandas.DataFrame(_rows(records))
     for column in ("name", "first_name", "last_name"):
         frame[column] = frame[column].astype("string")
     return frame
@@ -174,13 +239,60 @@ def _links(frame: Any, threshold: float) -> list[Link]:
     return sorted(links, key=lambda link: (link.left, link.right))
 
 
+def _weight(probability: float) -> float:
+    probability = min(max(probability, 1e-12), 1 - 1e-12)
+    return math.log2(probability / (1 - probability))
+
+
+def _probability(weight: float) -> float:
+    return 1 / (1 + 2**-weight)
+
+
+def unambiguous(
+    links: Sequence[Link], threshold: float, distinct: Callable[[int, int], bool] = lambda a, b: True
+) -> list[Link]:
+    """Links at or above ``threshold`` whose ends have no rival: another candidate within
+    ``AMBIGUITY_MARGIN`` bits that is ``distinct`` from the chosen one (another person, by name). A first
+    name and a flight fit every namesake on board; when two people fit, the record waits for evidence.
+
+    >>> a, b = Link(1, 2, 0.999, 10.0, {}), Link(1, 3, 0.995, 8.0, {})
+    >>> [(x.left, x.right) for x in unambiguous([a, b], 0.99)]
+    []
+    >>> [(x.left, x.right) for x in unambiguous([a, b], 0.99, distinct=lambda x, y: False)]
+    [(1, 2), (1, 3)]
+    """
+    candidates: dict[int, list[tuple[int, float]]] = {}
+    for link in links:
+        candidates.setdefault(link.left, []).append((link.right, link.weight))
+        candidates.setdefault(link.right, []).append((link.left, link.weight))
+
+    def rival(key: int, chosen: int, weight: float) -> bool:
+        return any(
+            other != chosen and w >= weight - AMBIGUITY_MARGIN and distinct(chosen, other)
+            for other, w in candidates[key]
+        )
+
+    return [
+        link
+        for link in links
+        if link.probability >= threshold
+        and not (rival(link.left, link.right, link.weight) or rival(link.right, link.left, link.weight))
+    ]
+
+
+def _distinct(records: Sequence[PersonRecord]) -> Callable[[int, int], bool]:
+    by_key = {r.key: r for r in records}
+    return lambda a, b: distinct_people(by_key[a], by_key[b])
+
+
 def predict_links(records: Sequence[PersonRecord], threshold: float = DEFAULT_THRESHOLD) -> list[Link]:
     """Full run: every blocked pair among ``records`` scored; links at or above ``threshold`` returned."""
     if len(records) < 2:
         return []
     linker = _linker(records)
-    predictions = linker.inference.predict(warning_mode="never")
-    return _links(predictions.as_pandas_dataframe(), threshold)
+    floor = _probability(_weight(threshold) - AMBIGUITY_MARGIN)
+    predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
+    return unambiguous(_links(predictions.as_pandas_dataframe(), floor), threshold, _distinct(records))
 
 
 @functools.lru_cache(maxsize=1)
@@ -203,6 +315,6 @@ def score_candidates(
     if not candidates:
         return []
     linker = _scoring_linker()
-    rows = [r.as_row() for r in candidates]
-    scored = linker.inference.score_pairs([record.as_row()], rows).as_pandas_dataframe()
-    return _links(scored, threshold)
+    rows = _rows([record, *candidates])
+    scored = linker.inference.score_pairs(rows[:1], rows[1:]).as_pandas_dataframe()
+    return unambiguous(_links(scored, 0.0), threshold, _distinct([record, *candidates]))
