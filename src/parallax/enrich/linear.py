@@ -89,7 +89,8 @@ def featurize_normalised(normalised: list[str], encoder: StaticEncoder | None = 
     rows = np.concatenate([tokens.rows, tokens.rows[1:][same_text]])
     cols = np.concatenate([tokens.ids, bigrams])
     keys = np.sort(rows * N_SPARSE + cols)
-    keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # np.unique's hashing is ~20x slower than this here
+    if len(keys):  # sort-and-compare: np.unique's hashing is ~20x slower than this here
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]
     rows, cols = keys // N_SPARSE, keys % N_SPARSE
     counts = np.bincount(rows, minlength=len(normalised)).astype(np.float32)
     values = 1.0 / np.sqrt(counts[rows])

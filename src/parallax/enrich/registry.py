@@ -18,9 +18,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from functools import cache
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from parallax.enrich.pipeline import Pipeline, Step
+
+if TYPE_CHECKING:
+    from parallax.enrich.categories.workspace import TaxonomyChoice
 
 Tier = Literal["fast", "accurate", "baseline"]
 TIERS: tuple[Tier, ...] = ("fast", "accurate", "baseline")
@@ -45,16 +48,28 @@ def ordered_stages() -> list[tuple[str, str]]:
     return sorted(STAGES, key=lambda stage: rank.get(stage[0], len(rank)))
 
 
-def default_pipeline(tier: str = "fast", skip: tuple[str, ...] = ()) -> Pipeline:
-    """The pipeline for ``tier``: every registered stage that has a step at that tier."""
+def default_pipeline(
+    tier: str = "fast", skip: tuple[str, ...] = (), taxonomy: TaxonomyChoice | None = None
+) -> Pipeline:
+    """The pipeline for ``tier``: every registered stage that has a step at that tier; ``taxonomy`` (a
+    workspace's choice) replaces the default complaint taxonomy of the categories stage."""
     if tier not in TIERS:
         raise ValueError(f"unknown tier {tier!r}; expected one of {', '.join(TIERS)}")
     steps = [
         step
         for name, target in ordered_stages()
-        if name not in skip and (step := build_step(target, tier)) is not None
+        if name not in skip and (step := _stage_step(name, target, tier, taxonomy)) is not None
     ]
     return Pipeline(steps)
+
+
+def _stage_step(name: str, target: str, tier: str, taxonomy: TaxonomyChoice | None) -> Step | None:
+    if name == "categories" and taxonomy is not None:
+        from parallax.enrich.categories.workspace import DEFAULT_CHOICE, categories_step
+
+        if taxonomy != DEFAULT_CHOICE:
+            return categories_step(tier, taxonomy)
+    return build_step(target, tier)
 
 
 @cache
