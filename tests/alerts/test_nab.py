@@ -98,3 +98,16 @@ def test_null_and_perfect_on_nab_dev(shared_data: Path) -> None:
         report = evaluate(corpus, scorer, profiles, name)
         for result in report.results.values():
             assert result.total == pytest.approx(0.0 if name == "null" else 100.0)
+
+
+def test_leave_one_out_total_pools_held_out_series() -> None:
+    from parallax.alerts.nab_corpus import LabelledSeries
+    from parallax.alerts.series import leave_one_out, leave_one_out_total
+
+    corpus = [LabelledSeries(n, tuple(TS), tuple([0.0] * 100), (WINDOW,)) for n in ("a", "b", "c")]
+    hit, late = _fire(40), [0.0] * 100
+    late[49] = 0.5  # detected only at a threshold the other series do not choose
+    scores = {"a": hit, "b": hit, "c": late}
+    held = leave_one_out(corpus, scores)
+    assert held["a"] == pytest.approx(100.0) and held["c"] == pytest.approx(0.0)
+    assert leave_one_out_total(corpus, scores) == pytest.approx(200.0 / 3.0)

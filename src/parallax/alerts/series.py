@@ -16,7 +16,7 @@ from pathlib import Path
 
 from parallax.alerts.detectors.base import Detector
 from parallax.alerts.detectors.spike import SpikeDetector
-from parallax.alerts.nab import STANDARD, CorpusScore, Profile, score_corpus
+from parallax.alerts.nab import STANDARD, CorpusScore, Profile, SeriesScore, normalise, score_corpus
 from parallax.alerts.nab_corpus import LabelledSeries, load_corpus, load_profiles
 
 DetectorFactory = Callable[[], Detector]
@@ -69,9 +69,23 @@ def leave_one_out(
     corpus: Sequence[LabelledSeries], scores: dict[str, list[float]], profile: Profile = STANDARD
 ) -> dict[str, float]:
     """Each series scored at the threshold optimised on the *other* series: an honest per-series figure."""
+    return {name: one.normalised for name, one in _held_out(corpus, scores, profile).items()}
+
+
+def leave_one_out_total(
+    corpus: Sequence[LabelledSeries], scores: dict[str, list[float]], profile: Profile = STANDARD
+) -> float:
+    """The corpus total when every series is scored at the threshold the others chose (normalised as NAB)."""
+    held = _held_out(corpus, scores, profile).values()
+    return normalise(sum(s.raw for s in held), sum(s.null for s in held), sum(s.perfect for s in held))
+
+
+def _held_out(
+    corpus: Sequence[LabelledSeries], scores: dict[str, list[float]], profile: Profile
+) -> dict[str, SeriesScore]:
     timestamps = {s.name: s.timestamps for s in corpus}
     windows = {s.name: s.windows for s in corpus}
-    held: dict[str, float] = {}
+    held: dict[str, SeriesScore] = {}
     for series in corpus:
         rest = [s.name for s in corpus if s.name != series.name]
         threshold = score_corpus(
@@ -84,7 +98,7 @@ def leave_one_out(
             profile,
             threshold,
         )
-        held[series.name] = one.series[0].normalised
+        held[series.name] = one.series[0]
     return held
 
 

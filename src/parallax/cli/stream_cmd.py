@@ -12,7 +12,7 @@ from rich.table import Table
 
 from parallax.alerts.baselines import SCORERS
 from parallax.alerts.nab_corpus import read_series
-from parallax.alerts.series import evaluate, leave_one_out, load, score_series
+from parallax.alerts.series import evaluate, leave_one_out, leave_one_out_total, load, score_series
 from parallax.cli.context import console, err_console
 from parallax.cli.groups import bench_app, eval_app
 from parallax.kit.benchmarks import write_section
@@ -74,8 +74,10 @@ def eval_spikes(
     table.add_row("TOTAL", *totals, "", "", "", "", style="bold")
     console.print(table)
     console.print("thresholds: " + ", ".join(f"{p}={r.threshold:.6f}" for p, r in report.results.items()))
+    held_total = leave_one_out_total(corpus, scores)
+    console.print(f"standard total with leave-one-out thresholds: {held_total:.1f}")
     if write and detector == "spike":
-        write_section("nab", _markdown(report, held, nab_dir))
+        write_section("nab", _markdown(report, held, nab_dir) + f" **{held_total:.1f}** |")
 
 
 def _sensitivity(nab_dir: Path) -> None:
@@ -109,7 +111,7 @@ def _markdown(report, held: dict[str, float], nab_dir: Path) -> str:  # type: ig
         cells = " | ".join(f"{report.results[p].series[i].normalised:.1f}" for p in profiles)
         lines.append(f"| {row.name} | {cells} | {held[row.name]:.1f} |")
     totals = " | ".join(f"**{report.results[p].total:.1f}**" for p in profiles)
-    lines.append(f"| **total** | {totals} | |")
+    lines.append(f"| **total** | {totals} |")  # the leave-one-out total follows
     return "\n".join(lines)
 
 
