@@ -189,6 +189,7 @@ fields:
   author_phone: caller
   direction: {column: way, map: {in: inbound, out: outbound}, default: inbound}
   raw.question: {column: summary}
+  status: note
 rules:
   - when: {equals: {escalated: "Y"}, present: agent}
     set: {status: escalated, segments.team: {column: agent}, raw.question: null, solicited: {value: "yes"}}
@@ -212,6 +213,8 @@ def test_a_user_mapping_with_templates_hashes_and_rules_stores_the_same_rows(
         ["", "01/02/2026 12:00", "refund", "", "", "y", "9", "", "", "", "n3"],
         ["cy", "2026-02-01", "late", "+1556", "sideways", "", "", "q", "blue ", "", ""],
         ["ann", "01/02/2026 10:00", "again", "+1555", "in", "", "", "", "", "", ""],
+        ["dan", "bad time", "x", "+1557", "in", "Y", "", "", "", "", "the original note"],
+        ["eve", "01/02/2026 13:00", "y", "+1558", "in", "Y", "", "", "", "", "another note"],
     ]
     path = write_csv(tmp_path / "calls.csv", header, rows)
     mapping = tmp_path / "calls.yaml"

@@ -23,7 +23,8 @@ _UNLIMITED = 1 << 62  # fastpath's bound for a string without max_length
 def check_columns(mapped: MappedColumns, count: int) -> dict[str, list[Any]]:
     """One store-ready list per ``InteractionIn`` field; rows ``accept`` would refuse go to ``unsure``.
 
-    Time fields come out as text, ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC (``insert_interaction_columns``
+    Every list returned is a new one (the importer writes the row path's answers into them). Time fields
+    come out as text, ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC (``insert_interaction_columns``
     takes that or datetimes): zero-padded alike, such texts compare as the instants do."""
     unsure = mapped.unsure
     given = mapped.fields

@@ -153,7 +153,10 @@ class ColumnMapper:
         for field in rule.targets:
             values = field.get(part, len(where), part_unsure)
             if field.bucket is None:
-                column = out.fields.setdefault(field.target, [_ABSENT] * count)
+                # A copy: a plain column's getter may hand back the batch's own cell list, which the
+                # rejects file and the row path still read.
+                column = list(out.fields.get(field.target) or [_ABSENT] * count)
+                out.fields[field.target] = column
                 for index, value in zip(where, values, strict=True):
                     column[index] = value
             else:
