@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -130,3 +131,34 @@ def test_alert_rules_are_edited_per_workspace(
     analyst.post("/settings/alerts/spike", data={**spike, "enabled": ""})
     with session_factory() as session:
         assert load_rules(session, "acme") == ()
+
+
+def test_taxonomy_is_chosen_per_workspace(
+    client_for: Callable[[str], tuple[TestClient, str]], session_factory: sessionmaker[Session]
+) -> None:
+    from parallax.enrich.categories.workspace import DEFAULT_CHOICE, load_choice
+
+    analyst, token = client_for("analyst")
+    page = analyst.post("/settings/taxonomy", data={"csrf_token": token, "pack": "telecom"})
+    assert page.status_code == 200 and "Outage and coverage" in page.text
+    custom = "name: shop\ncategories:\n  - id: late_parcel\n    description: the parcel is late\n"
+    page = analyst.post(
+        "/settings/taxonomy", data={"csrf_token": token, "pack": "custom", "custom_yaml": custom}
+    )
+    assert (
+        page.status_code == 200
+        and "late_parcel" in page.text
+        and "this workspace's own" in unescape(page.text)
+    )
+    bad = analyst.post(
+        "/settings/taxonomy", data={"csrf_token": token, "pack": "custom", "custom_yaml": "name: x"}
+    )
+    assert bad.status_code in (400, 422) and "'categories' must be a non-empty list" in unescape(bad.text)
+    agent, agent_token = client_for("agent")
+    assert (
+        agent.post("/settings/taxonomy", data={"csrf_token": agent_token, "pack": "banking"}).status_code
+        == 403
+    )
+    with session_factory() as session:
+        assert load_choice(session, "acme").load().name == "shop"
+        assert load_choice(session, "other") == DEFAULT_CHOICE

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from parallax.cli import enrich_models_cmd
 from parallax.cli.context import console, context, err_console
+from parallax.enrich.categories.workspace import load_choice
 from parallax.enrich.registry import TIERS, default_pipeline
 from parallax.enrich.service import enrich_pending
 from parallax.kit.db import session_scope
@@ -40,7 +41,9 @@ def enrich(
     """Enrich every interaction with text that this pipeline version has not seen (safe to re-run)."""
     ctx = context(database_url)
     try:
-        pipeline = default_pipeline(tier)
+        with ctx.session_factory() as session:
+            taxonomy = load_choice(session, workspace)  # the workspace's own pack or YAML (settings page)
+        pipeline = default_pipeline(tier, taxonomy=taxonomy)
     except ParallaxError as exc:
         raise _fail(exc) from exc
     console.print(f"pipeline [bold]{pipeline.version}[/]")

@@ -16,6 +16,7 @@ from parallax.web.pages import (
     settings,
     static,
     survey,
+    taxonomy_settings,
 )
 
 router = APIRouter(include_in_schema=False)
@@ -31,5 +32,6 @@ for page in (
     case_actions,
     settings,
     alert_settings,
+    taxonomy_settings,
 ):
     router.include_router(page.router)

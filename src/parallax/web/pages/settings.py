@@ -13,6 +13,8 @@ from parallax.api.deps import SessionDep
 from parallax.cases import repository as cases_repo
 from parallax.cases.routing import FIELDS, RoutingRule, validate_rule
 from parallax.cases.sla import PRIORITIES
+from parallax.enrich.categories.taxonomy import BUILTIN_PACKS
+from parallax.enrich.categories.workspace import load_choice
 from parallax.kit.clock import utcnow
 from parallax.store.workspaces import create_api_key
 from parallax.web.auth.permissions import ROLES, Permission
@@ -31,6 +33,7 @@ def settings_page(request: Request, user: ViewDep, session: SessionDep) -> HTMLR
 
 def _settings(request: Request, user: WebUser, session: Session, new_key: str = "") -> HTMLResponse:
     admin = user.can(Permission.ADMIN)
+    choice = load_choice(session, user.workspace_id)
     return render(
         request,
         "settings.html",
@@ -45,6 +48,9 @@ def _settings(request: Request, user: WebUser, session: Session, new_key: str = 
         fields=FIELDS,
         priorities=PRIORITIES,
         taxonomy=q.taxonomy(session, user.workspace_id),
+        taxonomy_choice=choice,
+        taxonomy_in_force=choice.load(),
+        packs=BUILTIN_PACKS,
         alert_rules=q.alert_rules_seen(session, user.workspace_id),
         alert_settings=rules_value(load_rules(session, user.workspace_id)),
         spike_bounds=SPIKE_BOUNDS,
