@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -75,28 +76,24 @@ def _write_sheets(path: Path, rows: list[dict[str, str]]) -> None:
             writer.writerow({**{i: row.get("score", "3") for i in items}, **row})
 
 
+def _sheets(role: str, n: int, score: Callable[[int], str], team: str = "airport") -> list[dict[str, str]]:
+    """``n`` answer sheets of ``role`` with every item answered ``score(k)``; employees in ``team``."""
+    return [
+        {
+            "response_id": f"{role[0]}{k}",
+            "role": role,
+            "submitted_at": "2026-03-01T10:00:00Z",
+            "score": score(k),
+            **({"team": team} if role == "employee" else {}),
+        }
+        for k in range(n)
+    ]
+
+
 def test_bad_sheets_are_counted_not_guessed(
     db_url: str, session_factory: sessionmaker[Session], workspace: str, tmp_path: Path
 ) -> None:
-    rows = [
-        {
-            "response_id": f"c{k}",
-            "role": "customer",
-            "submitted_at": "2026-03-01T10:00:00Z",
-            "score": str(2 + k % 2),
-        }
-        for k in range(6)
-    ]
-    rows += [
-        {
-            "response_id": f"e{k}",
-            "role": "employee",
-            "team": "airport",
-            "submitted_at": "2026-03-01T10:00:00Z",
-            "score": str(4 + k % 2),
-        }
-        for k in range(4)
-    ]
+    rows = _sheets("customer", 6, lambda k: str(2 + k % 2)) + _sheets("employee", 4, lambda k: str(4 + k % 2))
     rows += [{"response_id": "x1", "role": "manager", "submitted_at": "2026-03-01T10:00:00Z"}]
     rows += [
         {"response_id": "x2", "role": "employee", "submitted_at": "2026-03-01T10:00:00Z", "privacy_1": "7"}
@@ -135,25 +132,7 @@ def test_a_partly_answered_dimension_is_left_out(tmp_path: Path) -> None:
 def test_mirror_endpoint_is_per_workspace(
     db_url: str, session_factory: sessionmaker[Session], workspace: str, tmp_path: Path
 ) -> None:
-    rows = [
-        {
-            "response_id": f"c{k}",
-            "role": "customer",
-            "submitted_at": "2026-03-01T10:00:00Z",
-            "score": str(2 + k % 2),
-        }
-        for k in range(4)
-    ]
-    rows += [
-        {
-            "response_id": f"e{k}",
-            "role": "employee",
-            "team": "loyalty",
-            "submitted_at": "2026-03-01T10:00:00Z",
-            "score": "5",
-        }
-        for k in range(3)
-    ]
+    rows = _sheets("customer", 4, lambda k: str(2 + k % 2)) + _sheets("employee", 3, lambda k: "5", "loyalty")
     path = tmp_path / "mirror.csv"
     _write_sheets(path, rows)
     _import_mirror(path, session_factory)

@@ -19,13 +19,11 @@ import re
 from dataclasses import asdict, fields
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from parallax.alerts.rules import Rule, SpikeRule, ThresholdRule
-from parallax.kit.clock import utcnow
 from parallax.kit.errors import ValidationFailed
-from parallax.store.models import WorkspaceSetting
+from parallax.store.settings import get_setting, put_setting, settings_named
 
 SETTING = "alert_rules"
 KEY_PATTERN = re.compile(r"^[a-z_]+(:[\w./@-]+)?(\|[a-z_]+:[\w./@-]+)*$")  # topic:delay|route:LHR-JFK
@@ -97,31 +95,23 @@ def rules_value(rules: tuple[Rule, ...]) -> dict[str, Any]:
 
 def load_rules(session: Session, workspace_id: str) -> tuple[Rule, ...]:
     """The workspace's rules; the default spike rule where nobody has edited them."""
-    row = session.get(WorkspaceSetting, (workspace_id, SETTING))
-    return (DEFAULT_SPIKE,) if row is None else parse_rules(row.value)
+    value = get_setting(session, workspace_id, SETTING)
+    return (DEFAULT_SPIKE,) if value is None else parse_rules(value)
 
 
 def save_rules(session: Session, workspace_id: str, value: dict[str, Any], actor: str) -> tuple[Rule, ...]:
     """Validate and store; returns the rules now in force. Does not commit."""
     rules = parse_rules(value)
-    row = session.get(WorkspaceSetting, (workspace_id, SETTING))
-    if row is None:
-        row = WorkspaceSetting(workspace_id=workspace_id, name=SETTING)
-        session.add(row)
-    row.value = rules_value(rules)
-    row.updated_at = utcnow()
-    row.updated_by = actor
-    session.flush()
+    put_setting(session, workspace_id, SETTING, rules_value(rules), actor)
     return rules
 
 
 def all_workspace_rules(session: Session) -> dict[str, tuple[Rule, ...]]:
     """Every workspace that has edited its rules, with them (one small query: the stream polls this)."""
-    rows = session.scalars(select(WorkspaceSetting).where(WorkspaceSetting.name == SETTING))
     out = {}
-    for row in rows:
+    for workspace_id, value in settings_named(session, SETTING).items():
         try:
-            out[row.workspace_id] = parse_rules(row.value)
+            out[workspace_id] = parse_rules(value)
         except ValidationFailed:
             continue  # stored values were validated on save; an old or hand-edited row keeps the default
     return out

@@ -28,9 +28,8 @@ from sqlalchemy.orm import Session
 from parallax.enrich.categories.step import CHANNEL_PACKS, DEFAULT_PACK, CategoriesStep, ChannelRouted
 from parallax.enrich.categories.supervised import shipped_head
 from parallax.enrich.categories.taxonomy import BUILTIN_PACKS, Taxonomy, load_taxonomy, parse_taxonomy
-from parallax.kit.clock import utcnow
 from parallax.kit.errors import ValidationFailed
-from parallax.store.models import WorkspaceSetting
+from parallax.store.settings import get_setting, put_setting
 
 SETTING = "taxonomy"
 MAX_YAML = 200_000  # characters: a taxonomy is a page of categories, not a data set
@@ -78,21 +77,14 @@ def parse_choice(value: dict[str, Any]) -> TaxonomyChoice:
 
 
 def load_choice(session: Session, workspace_id: str) -> TaxonomyChoice:
-    row = session.get(WorkspaceSetting, (workspace_id, SETTING))
-    return DEFAULT_CHOICE if row is None else parse_choice(row.value)
+    value = get_setting(session, workspace_id, SETTING)
+    return DEFAULT_CHOICE if value is None else parse_choice(value)
 
 
 def save_choice(session: Session, workspace_id: str, value: dict[str, Any], actor: str) -> TaxonomyChoice:
     """Validate and store; returns the choice now in force. Does not commit."""
     choice = parse_choice(value)
-    row = session.get(WorkspaceSetting, (workspace_id, SETTING))
-    if row is None:
-        row = WorkspaceSetting(workspace_id=workspace_id, name=SETTING)
-        session.add(row)
-    row.value = choice.as_value()
-    row.updated_at = utcnow()
-    row.updated_by = actor
-    session.flush()
+    put_setting(session, workspace_id, SETTING, choice.as_value(), actor)
     return choice
 
 
