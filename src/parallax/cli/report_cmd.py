@@ -190,6 +190,9 @@ def bench_metrics(
         bool, typer.Option(help="Also time the direct queries (slow at 10 million) and compare counts.")
     ] = True,
     spark: Annotated[bool, typer.Option(help="Also time the direct report on Spark (local mode).")] = False,
+    spark_max: Annotated[
+        int, typer.Option(help="Run Spark only for sizes up to this (its 2-core local mode is slow).")
+    ] = 10_000_000,
     write: Annotated[bool, typer.Option(help="Write the metrics section of BENCHMARKS.md.")] = True,
 ) -> None:
     """Time the full gap report (20 routes x 8 weeks) from the roll-up and directly, optionally on Spark."""
@@ -201,11 +204,11 @@ def bench_metrics(
     for n in sizes or [1_000_000]:
         factory = make_sessionmaker(make_engine(f"sqlite:///{store_for(n)}"))
         figures = run_size(factory, n, direct)
-        if spark:
+        if spark and n <= spark_max:
             figures = Figures(**{**figures.__dict__, "spark": spark_timing(factory)})
         rows.append(figures)
         console.print(markdown([figures], "").splitlines()[-1])
     flags = "".join(f" --size {n}" for n in sizes or [1_000_000])
-    flags += ("" if direct else " --no-direct") + (" --spark" if spark else "")
+    flags += ("" if direct else " --no-direct") + (f" --spark --spark-max {spark_max}" if spark else "")
     if write:
         write_section("metrics", markdown(rows, f"parallax bench metrics{flags}"))
