@@ -220,3 +220,16 @@ def test_a_user_mapping_with_templates_hashes_and_rules_stores_the_same_rows(
     mapping = tmp_path / "calls.yaml"
     mapping.write_text(CALLS_MAPPING)
     assert_same_as_reference(tmp_path, session_factory, path, str(mapping), batch_size=3)
+
+
+SUPPORT_SAMPLE = (
+    Path(__file__).resolve().parents[2].parent / "shared/data/customer-support-tweets/kaggle_sample.csv"
+)
+
+
+@pytest.mark.skipif(not SUPPORT_SAMPLE.exists(), reason=f"{SUPPORT_SAMPLE} is not here (../shared/data)")
+def test_real_support_tweets_store_the_same_rows(
+    tmp_path: Path, session_factory: sessionmaker[Session], workspace: str
+) -> None:
+    summary = assert_same_as_reference(tmp_path, session_factory, SUPPORT_SAMPLE, "support-tweets", 40)
+    assert summary.inserted == summary.rows > 50
