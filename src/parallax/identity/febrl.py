@@ -117,7 +117,11 @@ def _febrl_settings(link_type: str) -> Any:
 def splink_pairs(frames: list[Any], link_type: str, threshold: float = 0.5) -> set[frozenset[str]]:
     """Train (u by sampling, m by EM on two blockings) and predict; pairs above ``threshold``."""
     splink = require("splink", "identity")
-    db_api = splink.DuckDBAPI()
+    duckdb = require("duckdb", "identity")
+    connection = duckdb.connect(":memory:")
+    # DuckDB draws a progress bar on the terminal for queries over ~2 s: noise in the CLI's output.
+    connection.execute("SET enable_progress_bar = false")
+    db_api = splink.DuckDBAPI(connection)
     tables = [db_api.register(frame) for frame in frames]
     linker = splink.Linker(
         tables if len(tables) > 1 else tables[0], _febrl_settings(link_type), log_level=logging.ERROR

@@ -214,6 +214,7 @@ def _linker(records: Sequence[PersonRecord]) -> Any:
     connection = duckdb.connect(":memory:")
     # Splink's pairwise string levels still write DuckDB's old arrow lambdas (x -> ...).
     connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
+    connection.execute("SET enable_progress_bar = false")  # no terminal output from a library
     db_api = splink.DuckDBAPI(connection)
     linker = splink.Linker(db_api.register(_frame(records)), settings(), log_level=logging.ERROR)
     if len(records) >= MIN_RECORDS_FOR_U:
