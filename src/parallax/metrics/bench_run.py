@@ -105,7 +105,8 @@ def markdown(rows: list[Figures], command: str) -> str:
         "cell) over N simulated interactions in a SQLite store (cached under var/bench/). *Roll-up* reads "
         "the daily records of `parallax.metrics.rollup` (best of 3); *direct* runs the declared queries over "
         "every interaction (1 run). *Build* makes the route roll-up from nothing; *last week* rebuilds the "
-        "records of one week, what a refresh after a day's ingest costs. Wall / CPU seconds.",
+        "records of one week, what a refresh after a day's ingest costs. Wall / CPU seconds (Spark: wall "
+        "only, its work is in the JVM).",
         "",
         "| interactions | report from roll-up | direct (store SQL) | direct / roll-up (CPU) | same counts | "
         "build roll-up | rebuild last week | Spark local[2], direct |",
@@ -116,7 +117,7 @@ def markdown(rows: list[Figures], command: str) -> str:
             f"| {f.n:,} | {_t(f.rolled)} | {_t(f.direct)} | "
             f"{'-' if f.direct is None else f'{f.direct.cpu / max(f.rolled.cpu, 1e-9):,.0f}x'} | "
             f"{'-' if f.identical is None else ('yes' if f.identical else 'NO')} | {_t(f.build)} | "
-            f"{_t(f.last_week)} | {_t(f.spark)} |"
+            f"{_t(f.last_week)} | {'-' if f.spark is None else f'{f.spark.wall:.2f}'} |"
         )
     return "\n".join(lines)
 
