@@ -95,13 +95,10 @@ def insert_interaction_columns(
 ) -> InsertResult:
     """``insert_interactions`` for rows given as one list per field of INTERACTION_FIELDS (the file import).
 
-    The same rows and the same idempotency (the first row with a key wins, stored rows are skipped), without
-    a dict a row: SQLite runs multi-row ``INSERT .. ON CONFLICT DO NOTHING`` pages and
-    fills the segment rows from the stored ``segments`` JSON in SQL; PostgreSQL takes the lists as the arrays
-    of its ``unnest`` insert. Time cells are naive-UTC datetimes or that as text, ``YYYY-MM-DD
-    HH:MM:SS.ffffff`` (what the column path produces). ``inserted_keys`` is left empty: the import has no
-    use for it.
-    """
+    Same rows, same idempotency (first row with a key wins, stored rows are skipped), no dict a row: SQLite
+    gets multi-row pages and fills segment rows from the stored JSON in SQL; PostgreSQL gets the lists as
+    its ``unnest`` arrays. Time cells are naive-UTC datetimes or that as ``YYYY-MM-DD HH:MM:SS.ffffff``
+    text (what the column path produces). ``inserted_keys`` stays empty: the import does not use it."""
     keep = _first_of_each_key(columns["source"], columns["external_id"])
     count = len(columns["source"])
     if not count:
@@ -114,11 +111,7 @@ def insert_interaction_columns(
     received = process.get(1, lambda value: value)(utcnow())
     if dialect.name == "postgresql":
         process.update((i, _PG_DATETIME) for i in _TIME_INDEXES)
-    values = [
-        _column_values(columns[name], keep, process.get(index))
-        for index, name in enumerate(_COLUMNS)
-        if index > 1
-    ]
+    values = [_column_values(columns[c], keep, process.get(i)) for i, c in enumerate(_COLUMNS) if i > 1]
     insert = _insert_postgres_columns if dialect.name == "postgresql" else _insert_sqlite_columns
     ids = insert(connection, (workspace_id, received), values)
     return InsertResult(len(ids), count - len(ids), ids)
