@@ -25,3 +25,11 @@ def test_markdown_states_the_command_and_the_ratio() -> None:
     text = markdown([timing], "five letters", "parallax bench enrich")
     assert "`parallax bench enrich`" in text and timing.vader_per_second > 0
     assert f"{timing.per_second / timing.vader_per_second:.3f}x" in text
+
+
+def test_cpu_figures_are_reported_beside_the_wall_clock() -> None:
+    timing = time_pipeline("toy", Pipeline([Upper()]), ["a b c"] * 50, batch=10)
+    assert timing.cpu_seconds > 0 and timing.vader_cpu_seconds > 0
+    assert timing.cpu_ratio == timing.vader_cpu_seconds / timing.cpu_seconds
+    text = markdown([timing], "toys", "parallax bench enrich")
+    assert f"{timing.per_cpu_second:,.0f} | {timing.cpu_ratio:.3f}x" in text

@@ -16,6 +16,7 @@ MODULES = [
     "parallax.enrich.textnorm",
     "parallax.enrich.eval.metrics",
     "parallax.enrich.sentiment.fast",
+    "parallax.enrich.threads",
 ]
 
 
