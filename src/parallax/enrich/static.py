@@ -21,7 +21,7 @@ from parallax.kit.errors import ParallaxError
 
 VOCAB = 32000
 DIM = 256
-WORD_CACHE = 500_000  # distinct words remembered before the memory starts again
+WORD_CACHE = 200_000  # distinct words remembered before the memory starts again (tens of MB at most)
 _METASPACE = "\u2581"
 
 
