@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import os
+import re
 from pathlib import Path
 
 import typer
@@ -173,6 +174,7 @@ def _bench_markdown(results: list[BenchResult], workers: int, compression: float
         "arrival->alert s (p95) | CPU us/msg (worker + enrich + publisher + server) | load |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    lines += _kept_rows({r.bus for r in results})
     for r in results:
         alerts = ", ".join(f"{x:.2f}" for x in r.alert_latencies) or "-"
         cpu = (
@@ -186,6 +188,25 @@ def _bench_markdown(results: list[BenchResult], workers: int, compression: float
             f"{r.load[0]:.1f} -> {r.load[1]:.1f} |"
         )
     return "\n".join(lines)
+
+
+def _kept_rows(buses: set[str]) -> list[str]:
+    """Rows of the other buses from the section as it stands, when ``--bus`` re-runs only one."""
+    section = re.search(
+        r"<!-- bench:stream:start -->(.*?)<!-- bench:stream:end -->", _benchmarks_text(), re.S
+    )
+    rows = section.group(1).splitlines() if section else []
+    return [
+        row
+        for row in rows
+        if row.startswith("| ") and row.split(" | ")[0][2:] in {"inprocess", "nats"} - buses
+    ]
+
+
+def _benchmarks_text() -> str:
+    from parallax.kit.benchmarks import DEFAULT_PATH
+
+    return DEFAULT_PATH.read_text() if DEFAULT_PATH.exists() else ""
 
 
 stream_app = typer.Typer(help="Run the streaming pipeline (worker, publisher).", no_args_is_help=True)
