@@ -89,3 +89,12 @@ def test_every_text_is_enriched_once_and_a_rerun_changes_nothing(demo_run: tuple
     assert CliRunner().invoke(app, args).exit_code == 0
     with make_sessionmaker(engine)() as session:
         assert (session.scalar(count_sql), session.scalar(enriched_sql)) == before
+
+
+def test_the_report_shows_the_mirror_survey_gap(demo_run: tuple[str, Path, str]) -> None:
+    _, world, output = demo_run
+    planted = json.loads((world / "truth" / "mirror.json").read_text())
+    assert f"Mirror survey ({planted['customers']:,} customers, {planted['employees']:,} employees" in output
+    row = next(line for line in output.splitlines() if "Omnichannel consistency" in line)
+    gap = float(row.split("│")[4])
+    assert gap == pytest.approx(planted["employee_optimism"]["omnichannel_consistency"], abs=1.5)

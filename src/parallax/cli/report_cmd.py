@@ -16,6 +16,8 @@ from parallax.metrics.board import Board, cell_stats
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import StoreEngine
 from parallax.metrics.flaggap import flag_gaps
+from parallax.metrics.mirror import load_questionnaire
+from parallax.metrics.mirror_report import MirrorReport, mirror_report
 from parallax.metrics.report_html import ReportData, render_html
 from parallax.metrics.rollup import WHOLE
 from parallax.metrics.service import find_hidden_failures, frontline, survey_bias, survey_timing
@@ -116,6 +118,7 @@ def report(
             tuple(find_hidden_failures(engine, workspace)),
             survey_timing(session, workspace),
             tuple(frontline(session, workspace)),
+            mirror_report(session, workspace, load_questionnaire()),
         )
     print_findings(data)
     if html is not None:
@@ -179,6 +182,21 @@ def print_findings(data: ReportData) -> None:
     for th in data.themes:
         themes.add_row(", ".join(th.terms[:5]), f"{th.count:,}", f"{th.slope_per_week:+.1f}")
     console.print(themes)
+    if data.mirror is not None and not data.mirror.empty:
+        console.print(mirror_table(data.mirror))
+
+
+def mirror_table(report: MirrorReport) -> Table:
+    """Employees' prediction of the customers' answers beside the customers' own, per CX Index dimension."""
+    title = f"Mirror survey ({report.customers:,} customers, {report.employees:,} employees; 5-25)"
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in ("dimension", "customers say", "employees predict", "gap", "q"):
+        table.add_column(column, justify="left" if column == "dimension" else "right")
+    for g in report.gaps:
+        table.add_row(
+            g.label, f"{g.customer_mean:.1f}", f"{g.employee_mean:.1f}", f"{g.gap:+.1f}", f"{g.q_value:.2g}"
+        )
+    return table
 
 
 @bench_app.command("metrics")

@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from parallax.metrics.board import Board
 from parallax.metrics.frontline import Theme
 from parallax.metrics.hidden import HiddenFailure
+from parallax.metrics.mirror_report import MirrorReport
 from parallax.metrics.service import SurveyBias
 from parallax.metrics.timing import TimingLag
 
@@ -30,6 +31,7 @@ class ReportData:
     hidden: tuple[HiddenFailure, ...]
     timing: TimingLag
     themes: tuple[Theme, ...]
+    mirror: MirrorReport | None = None
 
 
 def render_html(data: ReportData) -> str:

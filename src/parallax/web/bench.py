@@ -108,7 +108,7 @@ def pages(case_id: int, customer_id: int) -> list[str]:
     return [
         "/login", "/", "/?segment=cabin", "/drill?side=outside&tone=negative&key=route&value=CDG-ORD",
         "/live", "/customers", f"/customers/{customer_id}", "/cases", "/cases?breached=true",
-        f"/cases/{case_id}", "/settings",
+        f"/cases/{case_id}", "/settings", "/mirror",
     ]  # fmt: skip
 
 
