@@ -52,4 +52,4 @@ def test_bench_web_times_every_page(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if " median " in line]
-    assert len(lines) == 11 and all(line.startswith("200 ") for line in lines)
+    assert len(lines) == 12 and all(line.startswith("200 ") for line in lines)
