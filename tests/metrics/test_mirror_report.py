@@ -147,3 +147,17 @@ def test_mirror_endpoint_is_per_workspace(
     assert {g["dimension"] for g in mine["gaps"]} == set(load_questionnaire().dimensions)
     assert list(mine["by_team"]) == ["loyalty"]
     assert theirs["gaps"] == [] and theirs["customers"] == 0
+
+
+def test_welch_p_equals_scipys_welch_test() -> None:
+    import numpy as np
+    from scipy import stats
+
+    from parallax.metrics.mirror import welch_p
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        a = rng.normal(rng.uniform(8, 22), rng.uniform(0.5, 4), size=rng.integers(2, 200)).round()
+        b = rng.normal(rng.uniform(8, 22), rng.uniform(0.5, 4), size=rng.integers(2, 200)).round()
+        assert welch_p(a, b) == pytest.approx(stats.ttest_ind(a, b, equal_var=False).pvalue, abs=1e-12)
+    assert welch_p(np.array([5.0, 5.0]), np.array([5.0, 5.0])) == 1.0

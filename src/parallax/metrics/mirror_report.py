@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from parallax.metrics.mirror import ROLES, MirrorAnswer, MirrorGap, Questionnaire, mirror_gaps
+from parallax.metrics.mirror import ROLES, MirrorGap, Questionnaire, gaps_from_scores
 from parallax.store.models import Interaction
 
 MIRROR_KIND = "mirror_response"
@@ -95,17 +96,36 @@ def mirror_report(session: Session, workspace_id: str, q: Questionnaire) -> Mirr
     customers = [s for s in sheets if s.role == "customer"]
     employees = [s for s in sheets if s.role == "employee"]
     teams = sorted({s.team for s in employees if s.team})
+    # Each sheet's dimension scores are summed once; every team's test reuses the customers' arrays.
+    said = _dimension_scores(q, customers)
     by_team = {
-        team: mirror_gaps(q, _answers(customers + [s for s in employees if s.team == team])) for team in teams
+        team: gaps_from_scores(
+            q, _paired(said, _dimension_scores(q, [s for s in employees if s.team == team]))
+        )
+        for team in teams
     }
     return MirrorReport(
         questionnaire=q.name,
         customers=len(customers),
         employees=len(employees),
-        gaps=mirror_gaps(q, _answers(sheets)),
+        gaps=gaps_from_scores(q, _paired(said, _dimension_scores(q, employees))),
         by_team={team: gaps for team, gaps in by_team.items() if gaps},
         skipped=dict(skipped),
     )
+
+
+def _dimension_scores(q: Questionnaire, sheets: list[AnswerSheet]) -> dict[str, np.ndarray]:
+    """Per dimension, the score (sum of its items) of every sheet that answered it in full."""
+    return {
+        dim: np.array([sum(s.answers[i] for i in items) for s in sheets if items[0] in s.answers])
+        for dim, items in q.dimensions.items()
+    }
+
+
+def _paired(
+    customers: dict[str, np.ndarray], employees: dict[str, np.ndarray]
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    return {dim: (customers[dim], employees[dim]) for dim in customers}
 
 
 def _usable(
@@ -120,11 +140,3 @@ def _usable(
         else:
             sheets.append(sheet)
     return sheets, skipped
-
-
-def _answers(sheets: Iterable[AnswerSheet]) -> list[MirrorAnswer]:
-    return [
-        MirrorAnswer(sheet.respondent, sheet.role, item, score)
-        for sheet in sheets
-        for item, score in sheet.answers.items()
-    ]
