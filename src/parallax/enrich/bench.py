@@ -41,15 +41,6 @@ class TierTiming:
         return self.vader_cpu_seconds / self.cpu_seconds if self.cpu_seconds > 0 else 0.0
 
 
-def time_vader(texts: Sequence[str], batch: int = 1000) -> float:
-    """Messages per second of VADER alone: the baseline every tier is compared with."""
-    model = VaderModel()
-    started = time.perf_counter()
-    for start in range(0, len(texts), batch):
-        model.predict_proba(list(texts[start : start + batch]))
-    return len(texts) / (time.perf_counter() - started)
-
-
 def time_pipeline(tier: str, pipeline: Pipeline, texts: Sequence[str], batch: int = 1000) -> TierTiming:
     """Run every step over ``texts`` in batches, timing each step; models are warmed up first. VADER alone
     runs each batch just before the pipeline does, so both see the same load, for the ratios."""

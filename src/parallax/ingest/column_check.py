@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from parallax.ingest.columnar import MappedColumns
-from parallax.ingest.fastpath import REQUIRED, STRING_LIMITS, TIMES
+from parallax.ingest.fastpath import REQUIRED, STRING_LIMITS, TIMES, segment_cell
 from parallax.ingest.record import CHANNELS, KINDS, SCORE_RANGES, SOLICITED_KINDS, InteractionIn
 
 FIELDS = tuple(InteractionIn.model_fields)
@@ -142,14 +142,11 @@ def _segments(maps: list[dict[str, Any]], unsure: set[int]) -> list[dict[str, An
     for index, segments in enumerate(maps):
         clean: dict[str, Any] = {}
         for key, value in segments.items():
-            if value is None:
-                continue
-            text = value if type(value) is str else str(value)
-            if text == "":
-                continue
-            if type(key) is not str or key != key.strip() or text != text.strip():
+            text, sure = segment_cell(key, value)
+            if not sure:
                 unsure.add(index)
-            clean[key] = text
+            if text is not None:
+                clean[key] = text
         out.append(clean)
     return out
 

@@ -134,14 +134,22 @@ def _maps(out: dict[str, Any]) -> bool:
         return False
     clean: dict[str, str] = {}
     for key, value in segments.items():
-        if value is None:
-            continue
-        text = value if type(value) is str else str(value)
-        if text == "":
-            continue
-        if type(key) is not str or key != key.strip() or text != text.strip():
+        text, sure = segment_cell(key, value)
+        if not sure:
             return False
-        clean[key] = text
+        if text is not None:
+            clean[key] = text
     out["segments"] = clean
     out["raw"] = dict(raw)
     return all(type(key) is str for key in raw)
+
+
+def segment_cell(key: Any, value: Any) -> tuple[str | None, bool]:
+    """A segment value as stored text (None: left out, empty) and whether the fast paths may keep it as is
+    (text keys and values without surrounding blanks; anything else goes to the pydantic row path)."""
+    if value is None:
+        return None, True
+    text = value if type(value) is str else str(value)
+    if text == "":
+        return None, True
+    return text, type(key) is str and key == key.strip() and text == text.strip()

@@ -91,11 +91,11 @@ def save_choice(session: Session, workspace_id: str, value: dict[str, Any], acto
 def categories_step(tier: str, choice: TaxonomyChoice) -> ChannelRouted:
     """The categories step for ``choice``: built-in packs keep their trained head; a custom taxonomy is
     few-shot (its descriptions and examples). CFPB complaints still go to the banking pack."""
-    return _step(tier, choice.key, choice)
+    return _step(tier, choice)
 
 
-@cache
-def _step(tier: str, key: str, choice: TaxonomyChoice) -> ChannelRouted:
+@cache  # a frozen choice is its own cache key: each taxonomy's step (and model) loads once per process
+def _step(tier: str, choice: TaxonomyChoice) -> ChannelRouted:
     def build(taxonomy: Taxonomy, pack: str | None) -> CategoriesStep:
         head = None if tier == "baseline" or pack is None else shipped_head(pack)
         return CategoriesStep(taxonomy, head)
