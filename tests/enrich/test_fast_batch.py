@@ -172,3 +172,13 @@ def test_pii_gate_passes_every_text_that_can_hold_pii(text: str, gated: bool) ->
 
     assert may_hold_pii(text) is gated
     assert gated or not find_pii(text)
+
+
+def test_anchor_scan_finds_every_anchor_in_every_text_that_holds_it() -> None:
+    from parallax.enrich.signals.lexicon import _all_anchors, _anchor_rows
+
+    lowered = [text.lower() for text in corpus() + HAND_MADE]
+    expected = {anchor: [i for i, text in enumerate(lowered) if anchor in text] for anchor in _all_anchors()}
+    found = _anchor_rows(lowered)
+    assert found == {anchor: rows for anchor, rows in expected.items() if rows} and "no " in found
+    assert _anchor_rows([]) == {} and _anchor_rows(["xyz"]) == {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -214,8 +215,8 @@ def lexicon_scores(text: str) -> dict[str, float]:
 def lexicon_matrix(texts: list[str]) -> np.ndarray:
     """(n, 7) scores in ``SIGNALS`` order, equal to ``lexicon_scores`` of each text, computed for a batch.
 
-    Each distinct anchor is looked for once in the whole batch (one C-level substring scan) rather than once
-    per text and cue, and a cue's pattern then runs only on the texts that hold one of its anchors.
+    Every anchor is found in one pass over the whole batch (an Aho-Corasick automaton) rather than once per
+    text and cue, and a cue's pattern then runs only on the texts that hold one of its anchors.
     """
     if not texts:
         return np.zeros((0, len(SIGNALS)), dtype=np.float32)
@@ -239,29 +240,40 @@ def lexicon_matrix(texts: list[str]) -> np.ndarray:
 
 
 @cache
-def _all_anchors() -> tuple[tuple[str, bytes], ...]:
-    found = {anchor for cues in CUES.values() for cue in cues for anchor in cue.anchors or ()}
-    return tuple((anchor, anchor.encode()) for anchor in sorted(found))
+def _all_anchors() -> tuple[str, ...]:
+    return tuple(sorted({anchor for cues in CUES.values() for cue in cues for anchor in cue.anchors or ()}))
+
+
+@cache
+def _automaton() -> Any:
+    """An Aho-Corasick automaton of every anchor: one pass over a batch finds all of them, overlaps too."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for anchor in _all_anchors():
+        automaton.add_word(anchor, anchor)
+    automaton.make_automaton()
+    return automaton
 
 
 def _anchor_rows(lowered: list[str]) -> dict[str, list[int]]:
-    """For every anchor present in the batch, the rows that contain it."""
-    # One UTF-8 buffer, texts joined by a newline: no anchor holds one, so no occurrence straddles two texts,
-    # and a byte scan stays one byte a character where an emoji would make a str scan four.
-    encoded = [text.encode() for text in lowered]
-    joined = b"\n".join(encoded)
-    starts = np.cumsum([0] + [len(text) + 1 for text in encoded[:-1]])
+    """For every anchor present in the batch, the rows that contain it, ascending."""
+    # Texts joined by a newline: no anchor holds one, so no occurrence straddles two texts.
+    joined = "\n".join(lowered)
+    ends: list[int] = []
+    names: list[str] = []
+    for end, anchor in _automaton().iter(joined):
+        ends.append(end)
+        names.append(anchor)
+    if not ends:
+        return {}
+    starts = np.cumsum([0] + [len(text) + 1 for text in lowered[:-1]])
+    rows = (np.searchsorted(starts, np.array(ends), side="right") - 1).tolist()
     found: dict[str, list[int]] = {}
-    for anchor, needle in _all_anchors():
-        position = joined.find(needle)
-        if position < 0:
-            continue
-        positions = []
-        while position >= 0:
-            positions.append(position)
-            position = joined.find(needle, position + 1)
-        rows = np.searchsorted(starts, np.array(positions), side="right") - 1
-        found[anchor] = rows[np.r_[True, rows[1:] != rows[:-1]]].tolist()  # positions ascend, so rows do
+    for anchor, row in zip(names, rows, strict=True):
+        seen = found.setdefault(anchor, [])
+        if not seen or seen[-1] != row:  # matches come in text order, so a row repeats only in a run
+            seen.append(row)
     return found
 
 
