@@ -51,3 +51,21 @@ def test_ratio_line_gives_each_path_against_the_first_version() -> None:
     assert "first version (pydantic per row, ORM bulk insert) 4.00 / 2.00" in line
     assert "row path 2.00 / 1.00 (**2.0x** wall, **2.0x** CPU; 1,000 rows per CPU-s)" in line
     assert "column path 1.00 / 0.50 (**4.0x** wall, **4.0x** CPU; 2,000 rows per CPU-s)" in line
+
+
+def test_stages_split_the_cpu_and_bound_by_the_slower_stage() -> None:
+    figure = Figure("file", "SQLite", 1000, 0.5, 0.03, 0.02)
+    line = figure.stages() or ""
+    assert "20.0 µs on the writer thread" in line and "10.0 µs for the rest" in line
+    assert "at most 50,000 rows/s" in line
+    postgres = Figure("file", "PostgreSQL", 1000, 0.5, 0.03, 0.02)
+    text = markdown([figure, postgres], 1000, 1000, (1.0, 2.0))
+    assert text.count("on the writer thread") == 1
+    assert Figure("HTTP", "SQLite", 1000, 2.0, None).stages() is None
+
+
+def test_file_figure_counts_the_writer_threads_cpu(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "tickets.csv", 300)
+    figure = file_figure(path, f"sqlite:///{tmp_path / 'bench.sqlite'}", "SQLite", 300, batch_size=100)
+    assert figure.write_cpu_seconds is not None and figure.cpu_seconds is not None
+    assert 0 < figure.write_cpu_seconds <= figure.cpu_seconds

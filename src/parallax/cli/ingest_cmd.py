@@ -19,7 +19,13 @@ from rich.table import Table
 
 from parallax.cli.context import console, context, err_console
 from parallax.cli.groups import bench_app
-from parallax.ingest.importer import ImportOptions, ImportSummary, import_file, total_units
+from parallax.ingest.importer import (
+    DEFAULT_BATCH_ROWS,
+    ImportOptions,
+    ImportSummary,
+    import_file,
+    total_units,
+)
 from parallax.ingest.mapping import builtin_names, load_mapping
 from parallax.kit.errors import ParallaxError
 
@@ -44,7 +50,9 @@ def ingest(
     rejects: Annotated[
         Path | None, typer.Option(help="Rejects CSV path (default: FILE's folder, FILE.rejects.csv).")
     ] = None,
-    batch_size: Annotated[int, typer.Option(min=1, max=50_000, help="Rows per committed batch.")] = 1000,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=50_000, help="Rows per committed batch.")
+    ] = DEFAULT_BATCH_ROWS,
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="Overrides PARALLAX_DATABASE_URL.")
     ] = None,

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from parallax.ingest.engine import Mapper, columns_of_spec, columns_of_value
 from parallax.ingest.iso_column import parse_iso_column
+from parallax.ingest.json_cells import all_text, json_objects
 from parallax.ingest.mapping import TIME_FIELDS, Condition, ValueSpec
 from parallax.ingest.values import CellError, as_id, as_text, compile_field, converter
 
@@ -64,11 +65,13 @@ class _Rule:
 
 @dataclass
 class MappedColumns:
-    """One list a target field (rows in batch order), the per-row segments and raw maps, and ``unsure``."""
+    """One list a target field (rows in batch order), the per-row segments and raw maps, and ``unsure``.
+
+    A map is a dict, or already its JSON text (json_cells.py) where only plain text cells fill it."""
 
     fields: dict[str, list[Any]]
-    segments: list[dict[str, Any]]
-    raw: list[dict[str, Any]]
+    segments: list[Any]
+    raw: list[Any]
     unsure: set[int]
     # True when segments come only from the mapping's segments section: stripped, non-empty text already.
     clean_segments: bool = False
@@ -94,6 +97,7 @@ class ColumnMapper:
         targets = (*self._fields, *(t for rule in self._rules for t in rule.targets))
         dotted = any(t.bucket == "segments" for t in targets)
         self._clean_segments = not dotted and all(key == key.strip() for key in spec.segments)
+        self._raw_targets = any(t.bucket == "raw" for t in targets)
         self._skip = (frozenset(columns_of_spec(spec)) - set(spec.keep_in_raw)) | set(spec.ignore)
 
     @classmethod
@@ -107,14 +111,13 @@ class ColumnMapper:
         """Map ``count`` rows given as cells by column; ``arrays`` are the Arrow columns they came from."""
         cells = ArrowCells(cells, arrays or {})
         unsure: set[int] = set()
-        out = MappedColumns(
-            {"source": [self.source] * count},
-            [{} for _ in range(count)],
-            [{} for _ in range(count)],
-            unsure,
-            self._clean_segments,
-        )
-        buckets = {"segments": out.segments, "raw": out.raw}
+        # The maps only targets write into are dicts; the others are built as JSON text at the end.
+        Maps = list[dict[str, Any]] | None
+        segment_maps: Maps = None if self._clean_segments else [{} for _ in range(count)]
+        raw_maps: Maps = [{} for _ in range(count)] if self._raw_targets else None
+        out = MappedColumns({"source": [self.source] * count}, [], [], unsure, self._clean_segments)
+        pairs = (("segments", segment_maps), ("raw", raw_maps))
+        buckets = {name: maps for name, maps in pairs if maps is not None}
         for field in self._fields:
             _store(field, field.get(cells, count, unsure), out.fields, buckets)
         for rule in self._rules:
@@ -122,18 +125,16 @@ class ColumnMapper:
         for name in self._rule_targets & out.fields.keys():
             default = _DEFAULTS.get(name)
             out.fields[name] = [default if v is _ABSENT else v for v in out.fields[name]]
-        for field in self._segments:
-            values = field.get(cells, count, unsure)
-            key = field.target
-            for segments, value in zip(out.segments, values, strict=True):
-                if value is not None:
-                    text = value if type(value) is str else str(value)
-                    if text and not text.isspace():
-                        segments[key] = text.strip()
-        for name in (name for name in cells if name not in self._skip):
-            for raw, value in zip(out.raw, cells[name], strict=True):
-                if value is not None and (type(value) is not str or (value and not value.isspace())):
-                    raw[name] = value
+        segments = [(f.target, _segment_texts(f.get(cells, count, unsure))) for f in self._segments]
+        if segment_maps is None:
+            out.segments = json_objects(segments, count)
+        else:
+            out.segments = _fill(segment_maps, segments)
+        unknown = [(name, cells[name]) for name in cells if name not in self._skip]
+        if raw_maps is None and all(all_text(values) for _, values in unknown):
+            out.raw = json_objects([(name, _raw_texts(values)) for name, values in unknown], count)
+        else:
+            out.raw = _fill(raw_maps or [{} for _ in range(count)], _raw_cells(unknown))
         return out
 
     def _apply_rule(
@@ -164,6 +165,35 @@ class ColumnMapper:
                 for index, value in zip(where, values, strict=True):
                     _put(maps[index], field.key, value)
         out.unsure.update(where[i] for i in part_unsure)
+
+
+def _segment_texts(values: list[Any]) -> list[str | None]:
+    """A segment cell as ``map_row`` keeps it: stripped text, or None (left out) when blank."""
+    if not all_text(values):
+        values = [v if v is None or type(v) is str else str(v) for v in values]
+    return [v.strip() if v and not v.isspace() else None for v in values]
+
+
+def _raw_texts(values: list[Any]) -> list[str | None]:
+    """A raw text cell as ``map_row`` keeps it: as it is, or None (left out) when blank."""
+    return [v if v and not v.isspace() else None for v in values]
+
+
+def _raw_cells(unknown: list[tuple[str, list[Any]]]) -> list[tuple[str, list[Any]]]:
+    """Raw cells of any type, None where ``map_row`` leaves the key out (blank text, None)."""
+    return [
+        (name, [None if v is None or (type(v) is str and (not v or v.isspace())) else v for v in values])
+        for name, values in unknown
+    ]
+
+
+def _fill(maps: list[dict[str, Any]], columns: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+    """Each column's non-None cells into the row maps (after what targets put there)."""
+    for key, values in columns:
+        for target, value in zip(maps, values, strict=True):
+            if value is not None:
+                target[key] = value
+    return maps
 
 
 def _store(

@@ -98,7 +98,8 @@ def insert_interaction_columns(
     Same rows, same idempotency (first row with a key wins, stored rows are skipped), no dict a row: SQLite
     gets multi-row pages and fills segment rows from the stored JSON in SQL; PostgreSQL gets the lists as
     its ``unnest`` arrays. Time cells are naive-UTC datetimes or that as ``YYYY-MM-DD HH:MM:SS.ffffff``
-    text (what the column path produces). ``inserted_keys`` stays empty: the import does not use it."""
+    text, and segments and raw dicts or their JSON text (what the column path produces). ``inserted_keys``
+    stays empty: the import does not use it."""
     keep = _first_of_each_key(columns["source"], columns["external_id"])
     count = len(columns["source"])
     if not count:
@@ -130,8 +131,8 @@ def _first_of_each_key(sources: Sequence[Any], external_ids: Sequence[Any]) -> l
 
 def _column_values(values: Sequence[Any], keep: list[int] | None, process: Any) -> Sequence[Any]:
     kept = values if keep is None else [values[i] for i in keep]
-    if process is _JSON_TEXT:
-        return [_JSON_ONE_SHOT(value or {}) for value in kept]
+    if process is _JSON_TEXT:  # a map, or its JSON text already (the column path's json_cells)
+        return [value if type(value) is str else _JSON_ONE_SHOT(value or {}) for value in kept]
     if process is _sqlite_datetime:
         return [value if value is None or type(value) is str else _sqlite_datetime(value) for value in kept]
     if process is _PG_DATETIME:
