@@ -114,3 +114,41 @@ def test_long_versions_are_shortened_stably() -> None:
     stored = storage_version(pipeline)
     assert len(stored) == VERSION_MAX and stored == storage_version(pipeline)
     assert stored != storage_version(Pipeline([Length("v" * 149)]))
+
+
+class TwoWorkers:
+    """A runner that says it has two workers and records the batches it is handed together."""
+
+    workers = 2
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+        self.calls: list[list[int]] = []
+
+    @property
+    def version(self) -> str:
+        return self.pipeline.version
+
+    @property
+    def model_versions(self) -> dict[str, str]:
+        return self.pipeline.model_versions
+
+    def run_many(self, batches: list[list[Enriched]]) -> list[list[Enriched]]:
+        self.calls.append([len(batch) for batch in batches])
+        return self.pipeline.run_many(batches)
+
+
+def test_workers_get_whole_batches_and_the_rows_are_the_same(
+    session_factory: sessionmaker[Session], workspace: str
+) -> None:
+    texts = [" ".join([f"message {i}"] * (i % 4 + 1)) for i in range(7)]
+    runner = TwoWorkers(Pipeline([Length()]))
+    with session_factory() as session:
+        _seed(session, workspace, texts)
+        report = enrich_pending(session, workspace, runner, batch_size=2, limit=6)
+        rest = enrich_pending(session, workspace, runner, batch_size=2)
+        session.commit()
+        assert (report.enriched, report.batches, rest.enriched, rest.batches) == (6, 3, 1, 1)
+        assert runner.calls == [[2, 2], [2], [1]]  # limit 6: two batches, then the one that is left
+        scores = sorted(r.sentiment_score or 0 for r in current_enrichments(session, workspace))
+        assert scores == sorted(float(len(t)) for t in texts) and _count(session) == 7

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -44,7 +44,11 @@ def train_sentiment(
     seed: SeedOption = 13,
     epochs: Annotated[
         int, typer.Option(help="accurate tier: epochs (the best on the calibration slice is kept).")
-    ] = 2,
+    ] = 3,
+    tuned_layers: Annotated[int, typer.Option(help="accurate tier: MiniLM's top layers to fine-tune.")] = 3,
+    general: Annotated[
+        bool, typer.Option(help="accurate tier: add TweetEval emotion train, mapped to polarity.")
+    ] = True,
 ) -> None:
     """Train the sentiment artifact on the airline tweets' training split (held-out split untouched)."""
     from parallax.enrich.artifacts_path import ARTIFACTS
@@ -57,14 +61,23 @@ def train_sentiment(
             report = train_fast_sentiment(ARTIFACTS / "sentiment_fast.npz", data_dir, seed)
             _print_metrics("calibration slice (10% of the training split)", report.calibration.as_dict())
             console.print(f"temperature {report.temperature:.3f}; wrote {report.artifact} ({report.version})")
+            console.print("the accurate tier stacks over this head: retrain it too (--tier accurate)")
         elif tier == "accurate":
-            from parallax.enrich.train.tune import tune_sentiment
+            from parallax.enrich.train.accurate import train_accurate
 
-            tuned = tune_sentiment(ARTIFACTS / "sentiment_accurate.safetensors", data_dir, seed, epochs)
-            _print_metrics(f"calibration slice, best epoch {tuned.best_epoch}", tuned.calibration.as_dict())
+            done = train_accurate(ARTIFACTS, data_dir, seed, epochs, tuned_layers, general)
+            tuned, stack = done.tuned, done.stack
+            _print_metrics(
+                f"MiniLM, calibration slice, best epoch {tuned.best_epoch}", tuned.calibration.as_dict()
+            )
             console.print(
                 f"temperature {tuned.temperature:.3f}; {tuned.seconds:.0f} s; wrote {tuned.artifact}"
             )
+            _print_metrics("MiniLM (int8) alone, airline calibration slice", stack.minilm_alone.as_dict())
+            _print_metrics(
+                "stacked with the fast tier, 5-fold on that slice", stack.cross_validated.as_dict()
+            )
+            console.print(f"wrote {stack.artifact} ({stack.version})")
         else:
             raise typer.BadParameter("tier must be fast or accurate")
     except ParallaxError as exc:
@@ -186,35 +199,61 @@ def bench_enrich(
     data_dir: DataOption = DATA,
     limit: Annotated[int, typer.Option(help="Messages for the fast and baseline tiers.")] = 10000,
     accurate_limit: Annotated[int, typer.Option(help="Messages for the accurate tier (0 skips it).")] = 2000,
+    workers: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--workers", help="Worker processes; repeat for several rows per tier (default: 1 and 2)."
+        ),
+    ] = None,
     write: Annotated[bool, typer.Option(help="Write the enrich section of BENCHMARKS.md.")] = True,
 ) -> None:
     """Messages/second of the whole pipeline per tier, with VADER alone as the baseline ratio."""
-    from parallax.enrich.bench import markdown, time_pipeline
     from parallax.enrich.datasets import airline_tweets
-    from parallax.enrich.registry import default_pipeline
-    from parallax.kit.benchmarks import write_section
 
     _require_data(data_dir)
+    counts = sorted(set(workers or [1, 2]))
+    if counts[0] < 1:
+        raise typer.BadParameter("--workers must be at least 1")
     texts = list(airline_tweets(data_dir).texts)
-    texts = (texts * (limit // len(texts) + 1))[:limit]
+    texts = (texts * (max(limit, accurate_limit) // len(texts) + 1))[: max(limit, accurate_limit)]
     timings = []
     for tier, n in (("baseline", limit), ("fast", limit), ("accurate", accurate_limit)):
-        if n <= 0:
-            continue
-        try:
-            timing = time_pipeline(tier, default_pipeline(tier), texts[:n])
-        except ParallaxError as exc:
-            err_console.print(f"[yellow]{tier}: skipped ({exc.detail})[/]")
-            continue
-        console.print(
-            f"{tier}: {timing.per_second:,.0f} msgs/s over {timing.n:,}, {timing.ratio:.3f}x VADER alone"
-        )
-        timings.append(timing)
-    command = f"parallax bench enrich --limit {limit} --accurate-limit {accurate_limit}"
-    body = markdown(timings, f"airline tweets (dev file, repeated to {limit:,})", command)
+        for count in counts if n > 0 else []:
+            try:
+                timing = _time_tier(tier, count, texts[:n])
+            except ParallaxError as exc:
+                err_console.print(f"[yellow]{tier}: skipped ({exc.detail})[/]")
+                break
+            console.print(
+                f"{tier}, {count} worker(s): {timing.per_second:,.0f} msgs/s over {timing.n:,} "
+                f"({timing.per_cpu_second:,.0f} per CPU-s), {timing.ratio:.3f}x VADER alone, "
+                f"load {timing.load_seconds:.1f} s"
+            )
+            timings.append(timing)
+    flags = "".join(f" --workers {count}" for count in counts)
+    command = f"parallax bench enrich --limit {limit} --accurate-limit {accurate_limit}{flags}"
+    source = f"airline tweets (dev file, repeated to {len(texts):,} where needed)"
     if write:
-        write_section("enrich", body)
+        from parallax.enrich.bench import markdown
+        from parallax.kit.benchmarks import write_section
+
+        write_section("enrich", markdown(timings, source, command))
         console.print("wrote the enrich section of BENCHMARKS.md")
+
+
+def _time_tier(tier: str, workers: int, texts: list[str]) -> Any:
+    import time
+
+    from parallax.enrich.bench import time_pipeline, time_pool
+    from parallax.enrich.pool import PipelinePool
+    from parallax.enrich.registry import default_pipeline
+
+    if workers > 1:
+        with PipelinePool(tier, workers) as pool:
+            return time_pool(tier, pool, texts)
+    started = time.perf_counter()
+    pipeline = default_pipeline(tier)
+    return time_pipeline(tier, pipeline, texts, load_seconds=time.perf_counter() - started)
 
 
 AIRLINE_ARGS = (

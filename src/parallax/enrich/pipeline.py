@@ -56,8 +56,26 @@ class Step(Protocol):
     def apply(self, batch: list[Enriched]) -> None: ...
 
 
+class BatchRunner(Protocol):
+    """What the enrichment service needs: a pipeline here (``Pipeline``) or in worker processes
+    (``parallax.enrich.pool.PipelinePool``). ``run_many`` keeps each batch whole, so a batch's outputs do not
+    depend on how many workers there are."""
+
+    workers: int
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def model_versions(self) -> dict[str, str]: ...
+
+    def run_many(self, batches: list[list[Enriched]]) -> list[list[Enriched]]: ...
+
+
 class Pipeline:
     """Runs steps in order over a batch; the pipeline version names every step's version."""
+
+    workers = 1
 
     def __init__(self, steps: Sequence[Step]) -> None:
         self.steps = list(steps)
@@ -77,3 +95,6 @@ class Pipeline:
             for step in self.steps:
                 step.apply(batch)
         return batch
+
+    def run_many(self, batches: list[list[Enriched]]) -> list[list[Enriched]]:
+        return [self.run(batch) for batch in batches]

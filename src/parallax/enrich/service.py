@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from parallax.enrich.pipeline import Enriched, Pipeline
+from parallax.enrich.pipeline import BatchRunner, Enriched
 from parallax.enrich.repository import (
     PendingInteraction,
     insert_enrichments,
@@ -28,7 +28,7 @@ class EnrichReport:
     batches: int
 
 
-def storage_version(pipeline: Pipeline) -> str:
+def storage_version(pipeline: BatchRunner) -> str:
     """The pipeline version as stored: the full text when it fits, else a readable prefix plus a digest."""
     full = pipeline.version
     if len(full) <= VERSION_MAX:
@@ -40,25 +40,32 @@ def storage_version(pipeline: Pipeline) -> str:
 def enrich_pending(
     session: Session,
     workspace_id: str,
-    pipeline: Pipeline,
+    pipeline: BatchRunner,
     batch_size: int = 1000,
     limit: int | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> EnrichReport:
-    """Run the pipeline over up to ``limit`` pending interactions in batches; never commits."""
+    """Run the pipeline over up to ``limit`` pending interactions in batches; never commits.
+
+    A pipeline with several workers (``PipelinePool``) gets one batch per worker at a time; the batches are
+    the ones a single process would run, so the rows do not depend on the number of workers."""
     version = storage_version(pipeline)
     after_id, enriched, batches = 0, 0, 0
     while limit is None or enriched < limit:
-        size = batch_size if limit is None else min(batch_size, limit - enriched)
+        size = batch_size * pipeline.workers
+        size = size if limit is None else min(size, limit - enriched)
         pending = pending_interactions(session, workspace_id, version, after_id, size)
         if not pending:
             break
-        batch = pipeline.run([_to_enriched(p) for p in pending])
-        insert_enrichments(session, [to_row(item, workspace_id, version, pipeline) for item in batch])
-        retire_other_versions(session, workspace_id, [p.id for p in pending], version)
-        after_id, enriched, batches = pending[-1].id, enriched + len(pending), batches + 1
-        if on_batch is not None:
-            on_batch(len(pending))
+        chunks = [pending[i : i + batch_size] for i in range(0, len(pending), batch_size)]
+        done = pipeline.run_many([[_to_enriched(p) for p in chunk] for chunk in chunks])
+        for chunk, batch in zip(chunks, done, strict=True):
+            insert_enrichments(session, [to_row(item, workspace_id, version, pipeline) for item in batch])
+            retire_other_versions(session, workspace_id, [p.id for p in chunk], version)
+            batches += 1
+            if on_batch is not None:
+                on_batch(len(chunk))
+        after_id, enriched = pending[-1].id, enriched + len(pending)
     make_version_current(session, workspace_id, version)
     return EnrichReport(version, enriched, batches)
 
@@ -67,7 +74,7 @@ def _to_enriched(pending: PendingInteraction) -> Enriched:
     return Enriched(interaction_id=pending.id, text=pending.text, channel=pending.channel, kind=pending.kind)
 
 
-def to_row(item: Enriched, workspace_id: str, version: str, pipeline: Pipeline) -> dict[str, Any]:
+def to_row(item: Enriched, workspace_id: str, version: str, pipeline: BatchRunner) -> dict[str, Any]:
     """One enrichment row: the columns metrics group on, everything else in ``detail``."""
     detail: dict[str, Any] = {
         "language_confidence": item.language_confidence,

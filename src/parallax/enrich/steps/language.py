@@ -252,4 +252,5 @@ class LanguageStep:
 
 
 def make_step(tier: str) -> LanguageStep:
+    _identifier()  # loaded with the pipeline (~0.7 s), not inside the first batch that needs the model
     return LanguageStep()
