@@ -89,3 +89,22 @@ def test_step_fills_entities() -> None:
     item = Enriched(interaction_id=1, text="nothing to see")
     EntitiesStep().apply([item])
     assert item.entities == {}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "UA 1234 FROM JFK TO LAX", "JFK to LAX", "ÄÖÜ ÉÈ naïve CAFÉ", "MY FLIGHT 😀 IS LATE", "aB" * 7],
+)
+def test_shouting_counts_ascii_letters_as_the_letter_patterns_do(text: str) -> None:
+    import re
+
+    from parallax.enrich.entities import _mostly_upper
+
+    upper, lower = len(re.findall("[A-Z]", text)), len(re.findall("[a-z]", text))
+    assert _mostly_upper(text) == (upper + lower >= 12 and upper > 0.6 * (upper + lower))
+
+
+def test_shouted_routes_keep_both_ends_only_when_neither_is_a_stop_word() -> None:
+    assert routes("JFK TO LAX, WORST TRIP EVER") == ["JFK-LAX"]
+    assert airport_codes("STUCK AT JFK AGAIN, WORST AIRLINE EVER") == []  # shouting: codes are words
+    assert airport_codes("stuck at JFK again") == ["JFK"]
