@@ -151,12 +151,14 @@ def _insert_sqlite_columns(
 
     The write lock is held from the first insert to the commit and SQLite gives a new row the largest rowid
     plus one, so the rows this call inserts are the last ``inserted`` ids up to last_insert_rowid()."""
-    rows = list(zip(repeat(head[0]), repeat(head[1]), *values))
     inserted = 0
-    for start in range(0, len(rows), _PAGE):
-        page = rows[start : start + _PAGE]
-        flat = tuple(chain.from_iterable(page))
-        inserted += connection.exec_driver_sql(_insert_sql(len(page), returning=False), flat).rowcount
+    for start in range(0, len(values[0]), _PAGE):
+        # A page's parameters straight from its slices of the columns: no tuple a row for the whole batch.
+        page = [column[start : start + _PAGE] for column in values]
+        size = len(page[0])
+        rows = zip(repeat(head[0], size), repeat(head[1], size), *page, strict=True)
+        flat = tuple(chain.from_iterable(rows))
+        inserted += connection.exec_driver_sql(_insert_sql(size, returning=False), flat).rowcount
     if inserted <= 0:
         return ()
     last = int(connection.exec_driver_sql("SELECT last_insert_rowid()").scalar_one())
