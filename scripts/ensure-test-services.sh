@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Make sure what the tests talk to is there: Debian's chromium for browser tests, and the local
-# PostgreSQL and NATS servers when this machine has them installed but stopped. Safe to run twice.
+# Make sure what the tests talk to is there: Debian's chromium for browser tests, Java 17 for the Spark
+# parity tests, and the local PostgreSQL and NATS servers when this machine has them installed but
+# stopped. Safe to run twice.
 set -euo pipefail
 
 if ! command -v chromium >/dev/null 2>&1; then
@@ -10,6 +11,16 @@ if ! command -v chromium >/dev/null 2>&1; then
       || echo "warning: could not install chromium; browser tests will fail in CI" >&2
   else
     echo "warning: chromium is missing: sudo apt-get install chromium" >&2
+  fi
+fi
+
+if ! command -v java >/dev/null 2>&1 && [ -z "${JAVA_HOME:-}" ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's Java 17 for the Spark tests..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null) \
+      || echo "warning: could not install Java; Spark tests will fail in CI" >&2
+  else
+    echo "warning: Java is missing: sudo apt-get install openjdk-17-jre-headless" >&2
   fi
 fi
 

@@ -1,4 +1,7 @@
-"""Engines run the declared Ibis expressions: the store's own SQL (SQLite, PostgreSQL) or Spark.
+"""Engines run the declared Ibis expressions: the store's own SQL (SQLite, PostgreSQL), DuckDB or Spark.
+
+DuckDB and Spark read Parquet copies of the store's tables (``export_tables``); all three run the same
+expressions, and the parity tests hold them to the same numbers cell by cell.
 
 Example:
     >>> from parallax.metrics.declarations import Scope, cell_statistics
@@ -9,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,9 +83,43 @@ class SparkEngine:
         return records
 
 
+class DuckDBEngine:
+    """DuckDB in this process, through Ibis' DuckDB backend, over Parquet copies of the tables.
+
+    A columnar engine on one machine: what the store's SQL answers in minutes at 10 million rows it scans
+    in seconds. The files are registered as views named like the store's tables, so the same expressions
+    bind. Timestamps are read at whole seconds: SQLite's and Spark's ``epoch_seconds`` drop the fraction
+    and DuckDB's keeps it, which would move a ticket's hours to close by up to a second.
+    """
+
+    name = "duckdb"
+
+    def __init__(self, table_dir: Path, threads: int = 2) -> None:
+        require("duckdb", "duckdb")
+        import ibis.backends.duckdb
+
+        self._con = ibis.duckdb.connect(threads=threads)
+        for name, table in TABLES.items():
+            stamps = [c for c, kind in table.schema().items() if kind.is_timestamp()]
+            seconds = ", ".join(f'date_trunc(\'second\', "{c}") AS "{c}"' for c in stamps)
+            path = str(table_dir / f"{name}.parquet").replace("'", "''")
+            self._con.raw_sql(
+                f'CREATE VIEW "{name}" AS SELECT * {f"REPLACE ({seconds})" if stamps else ""} '
+                f"FROM read_parquet('{path}')"
+            )
+
+    def rows(self, expr: Table) -> list[Row]:
+        records: list[Row] = self._con.to_pyarrow(expr).to_pylist()
+        return records
+
+
 @contextmanager
 def local_spark(app_name: str = "parallax-metrics", cores: int = 2) -> Iterator[Any]:
-    """A local-mode Spark session in UTC with the UI off; stopped on exit."""
+    """A local-mode Spark session in UTC with the UI off; on exit the session stops and its JVM ends.
+
+    ``spark.stop()`` alone keeps the gateway JVM alive until Python exits, so a test run or a benchmark
+    that opens sessions one after another would pile them up; closing the gateway ends it now.
+    """
     require("pyspark", "spark")
     from pyspark.sql import SparkSession
 
@@ -100,6 +138,29 @@ def local_spark(app_name: str = "parallax-metrics", cores: int = 2) -> Iterator[
         yield spark
     finally:
         spark.stop()
+        stop_gateway()
+
+
+def stop_gateway(wait_s: float = 30.0) -> None:
+    """End the JVM that pyspark started for this process (a later session starts a new one)."""
+    from pyspark import SparkContext
+
+    gateway = SparkContext._gateway
+    if gateway is None:
+        return
+    process = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    SparkContext._gateway = None
+    SparkContext._jvm = None
+    if process is None:  # a gateway that pyspark did not launch (PYSPARK_GATEWAY_PORT) is not ours to end
+        return
+    if process.stdin is not None:
+        process.stdin.close()  # the JVM ends itself when its stdin closes
+    try:
+        process.wait(timeout=wait_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=wait_s)
 
 
 def export_tables(session: Session, workspace_id: str, out_dir: Path, chunk: int = 200_000) -> Sequence[Path]:
