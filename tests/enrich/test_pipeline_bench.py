@@ -32,4 +32,5 @@ def test_cpu_figures_are_reported_beside_the_wall_clock() -> None:
     assert timing.cpu_seconds > 0 and timing.vader_cpu_seconds > 0
     assert timing.cpu_ratio == timing.vader_cpu_seconds / timing.cpu_seconds
     text = markdown([timing], "toys", "parallax bench enrich")
-    assert f"{timing.per_cpu_second:,.0f} | {timing.cpu_ratio:.3f}x" in text
+    assert f"{timing.per_cpu_second:,.0f} | {timing.cpu_ratio:.3f}x | {timing.cores_used:.2f}" in text
+    assert timing.cores_used == timing.cpu_seconds / timing.seconds and timing.workers == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from parallax.enrich.bench import time_pool
 from parallax.enrich.categories.workspace import TaxonomyChoice
 from parallax.enrich.pipeline import Enriched
 from parallax.enrich.pool import PipelinePool
@@ -39,8 +40,12 @@ def test_timed_batches_name_every_step_and_count_worker_cpu() -> None:
     with PipelinePool("baseline", workers=1) as pool:
         [timed] = pool.run_timed([TEXTS])
         [vader_cpu] = pool.vader_cpu_seconds([TEXTS])
-    assert list(timed.step_seconds) == [step.name for step in default_pipeline("baseline").steps]
+        timing = time_pool("baseline", pool, TEXTS * 3, batch=4)
+    names = [step.name for step in default_pipeline("baseline").steps]
+    assert list(timed.step_seconds) == names
     assert [item.text for item in timed.items] == TEXTS and timed.cpu_seconds > 0 and vader_cpu >= 0
+    assert (timing.n, timing.workers, [name for name, _ in timing.step_seconds]) == (18, 1, names)
+    assert timing.cpu_seconds > 0 and timing.load_seconds == pool.load_seconds > 0
 
 
 def test_a_pipeline_that_cannot_be_built_fails_with_its_reason() -> None:

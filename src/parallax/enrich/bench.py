@@ -3,9 +3,10 @@ or the same worker processes, so the ratio survives a noisy shared machine)."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parallax.enrich.pipeline import Enriched, Pipeline
 from parallax.enrich.pool import PipelinePool
@@ -25,6 +26,12 @@ class TierTiming:
     vader_cpu_seconds: float = 0.0  # and over VADER's runs of the same batches
     workers: int = 1
     load_seconds: float = 0.0  # building the pipeline (loading its models) before the timed batches
+    load_average: float = field(default_factory=lambda: os.getloadavg()[0])  # the machine's, at the end
+
+    @property
+    def cores_used(self) -> float:
+        """CPU seconds per wall second: how much of the machine the run actually got."""
+        return self.cpu_seconds / self.seconds if self.seconds > 0 else 0.0
 
     @property
     def per_second(self) -> float:
@@ -132,11 +139,13 @@ def markdown(timings: Sequence[TierTiming], source: str, command: str) -> str:
         "same workers), and each tier is also given in messages per CPU-second (every worker's CPU and the "
         "parent's) and as a ratio of CPU time to VADER's: the figures that move least with the load. "
         "*Load s* is building the pipeline and loading its models (per worker, in parallel), not timed "
-        "in the rates.",
+        "in the rates. *Cores used* is CPU seconds per wall second: Linux's autogroup scheduler shares the "
+        "CPUs between sessions, not processes, so on a busy machine extra workers split this session's "
+        "share rather than add to it; msgs/s is then about msgs per CPU-s times cores used.",
         "",
         "| tier | workers | messages | msgs/s | VADER alone, msgs/s | ratio to VADER | msgs per CPU-s "
-        "| CPU ratio to VADER | load s | slowest steps (share of time) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| CPU ratio to VADER | cores used | load avg | load s | slowest steps (share of time) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for t in timings:
         total = sum(s for _, s in t.step_seconds) or 1.0
@@ -144,8 +153,8 @@ def markdown(timings: Sequence[TierTiming], source: str, command: str) -> str:
         steps = ", ".join(f"{name} {seconds / total:.0%}" for name, seconds in slow)
         lines.append(
             f"| {t.tier} | {t.workers} | {t.n:,} | {t.per_second:,.0f} | {t.vader_per_second:,.0f} "
-            f"| {t.ratio:.3f}x | {t.per_cpu_second:,.0f} | {t.cpu_ratio:.3f}x | {t.load_seconds:.1f} "
-            f"| {steps} |"
+            f"| {t.ratio:.3f}x | {t.per_cpu_second:,.0f} | {t.cpu_ratio:.3f}x | {t.cores_used:.2f} "
+            f"| {t.load_average:.1f} | {t.load_seconds:.1f} | {steps} |"
         )
     versions = {t.tier: t.version for t in timings}
     lines += ["", "Pipeline versions:", ""] + [f"- {tier}: `{version}`" for tier, version in versions.items()]
