@@ -28,6 +28,8 @@ Cells = dict[str, list[Any]]
 ColumnGetter = Callable[[Cells, int, set[int]], list[Any]]
 
 
+# One map a row (segments or raw) while targets fill it; None where no target writes into that map.
+_Maps = list[dict[str, Any]] | None
 # A rule's target on the rows the rule skips: absent from map_row's dict, so the model's default applies.
 _ABSENT = object()
 _DEFAULTS = {"direction": "inbound"}
@@ -112,9 +114,8 @@ class ColumnMapper:
         cells = ArrowCells(cells, arrays or {})
         unsure: set[int] = set()
         # The maps only targets write into are dicts; the others are built as JSON text at the end.
-        Maps = list[dict[str, Any]] | None
-        segment_maps: Maps = None if self._clean_segments else [{} for _ in range(count)]
-        raw_maps: Maps = [{} for _ in range(count)] if self._raw_targets else None
+        segment_maps: _Maps = None if self._clean_segments else [{} for _ in range(count)]
+        raw_maps: _Maps = [{} for _ in range(count)] if self._raw_targets else None
         out = MappedColumns({"source": [self.source] * count}, [], [], unsure, self._clean_segments)
         pairs = (("segments", segment_maps), ("raw", raw_maps))
         buckets = {name: maps for name, maps in pairs if maps is not None}
