@@ -44,8 +44,8 @@ def train_sentiment(
     seed: SeedOption = 13,
     epochs: Annotated[
         int, typer.Option(help="accurate tier: epochs (the best on the calibration slice is kept).")
-    ] = 3,
-    tuned_layers: Annotated[int, typer.Option(help="accurate tier: MiniLM's top layers to fine-tune.")] = 3,
+    ] = 2,
+    tuned_layers: Annotated[int, typer.Option(help="accurate tier: MiniLM's top layers to fine-tune.")] = 1,
     general: Annotated[
         bool, typer.Option(help="accurate tier: add TweetEval emotion train, mapped to polarity.")
     ] = True,
