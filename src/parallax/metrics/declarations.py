@@ -1,9 +1,9 @@
 """Every metric's raw material, declared ONCE as Ibis expressions over the store's table shape.
 
 The expressions use unbound tables named like the store's tables (``interaction``, ``interaction_segment``,
-``enrichment``). ``parallax.metrics.engines`` compiles them to the store's own SQL (SQLite or PostgreSQL,
-run through the store's session) or runs them on Spark; the engines never restate a metric. Each cell
-(segment x period) is reduced to sufficient statistics (counts, sums, histograms); the metrics and their
+``enrichment``, ``customer``). ``parallax.metrics.engines`` compiles them to the store's own SQL (SQLite or
+PostgreSQL, run through the store's session) or runs them on Spark; the engines never restate a metric. Each
+cell (segment x period) is reduced to sufficient statistics (counts, sums, histograms); the metrics and their
 bootstrap intervals are pure functions of those statistics (``parallax.metrics.cells``), so every engine
 yields the same numbers.
 
@@ -59,16 +59,25 @@ ENRICHMENT = ibis.table(
     },
     name="enrichment",
 )
+CUSTOMER = ibis.table(
+    {"id": "int64", "workspace_id": "string", "loyalty_tier": "string"},
+    name="customer",
+)
 TABLES: dict[str, Table] = {
     "interaction": INTERACTION,
     "interaction_segment": SEGMENT,
     "enrichment": ENRICHMENT,
+    "customer": CUSTOMER,
 }
 
 # What customers volunteer (the outside view); tickets and agent notes are the company's own record.
 VOICE_KINDS = ("post", "reply", "review", "message", "complaint", "mention")
 SURVEY_KINDS = ("survey_invite", "survey_response")
 COLUMN_ATTRIBUTES = ("channel", "kind", "source")
+# Attributes of the person rather than of the row: a tweet or review carries no loyalty tier, but once
+# identity resolution links it to a customer it counts under that customer's tier (the row's own value,
+# as recorded at the time, wins where it has one).
+CUSTOMER_ATTRIBUTES = ("loyalty_tier",)
 UNKNOWN = "(unknown)"
 COMBINE = "*"  # Scope(attribute="route*cabin") groups by the two-way combination
 SEPARATOR = " & "
@@ -117,9 +126,24 @@ def _attach_segment(table: Table, scope: Scope) -> Table:
             **{f"seg_id{k}": SEGMENT.interaction_id, f"seg_value{k}": SEGMENT.value}
         )
         table = table.left_join(s, table.id == s[f"seg_id{k}"]).drop(f"seg_id{k}")
-        values.append(table[f"seg_value{k}"].fill_null(UNKNOWN))
+        value = table[f"seg_value{k}"]
+        if attribute in CUSTOMER_ATTRIBUTES:
+            table, value = _with_customer_value(table, scope, attribute, k)
+        values.append(value.fill_null(UNKNOWN))
     segment = values[0] if len(values) == 1 else values[0].concat(SEPARATOR, *values[1:])
-    return table.mutate(segment=segment).drop(*[c for c in table.columns if c.startswith("seg_value")])
+    helpers = [c for c in table.columns if c.startswith(("seg_value", "cust_value"))]
+    return table.mutate(segment=segment).drop(*helpers)
+
+
+def _with_customer_value(
+    table: Table, scope: Scope, attribute: str, k: int
+) -> tuple[Table, ibis.expr.types.StringValue]:
+    """The row's own value of a person attribute, else that of the customer it is linked to."""
+    c = CUSTOMER.filter(CUSTOMER.workspace_id == scope.workspace_id).select(
+        **{f"cust_id{k}": CUSTOMER.id, f"cust_value{k}": CUSTOMER[attribute]}
+    )
+    table = table.left_join(c, table.customer_id == c[f"cust_id{k}"]).drop(f"cust_id{k}")
+    return table, table[f"seg_value{k}"].fill_null(table[f"cust_value{k}"])
 
 
 def _period(ts: ibis.expr.types.TimestampValue, period: str) -> ibis.expr.types.Value:

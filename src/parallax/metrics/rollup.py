@@ -29,6 +29,7 @@ from typing import Any
 from parallax.metrics.cells import CellStats, as_date
 from parallax.metrics.declarations import (
     COMBINE,
+    CUSTOMER_ATTRIBUTES,
     DISTINCT,
     STATISTICS,
     Scope,
@@ -51,9 +52,11 @@ def version() -> str:
     """Fingerprint of the declarations the records were built from: a changed formula means a rebuild."""
     from parallax.metrics.engines import compile_sql
 
-    probe = Scope("v", "a", "day")
+    # a row attribute and a person attribute (``CUSTOMER_ATTRIBUTES``): their segments are built apart
+    probes = (Scope("v", "a", "day"), Scope("v", CUSTOMER_ATTRIBUTES[0], "day"))
     text = "|".join(
         compile_sql(expr, "sqlite")
+        for probe in probes
         for expr in (cell_statistics(probe), first_seen(probe), ticket_durations(probe))
     )
     return hashlib.sha256(f"{LAYOUT}|{GROWTH}|{FLOOR}|{text}".encode()).hexdigest()[:32]

@@ -27,14 +27,17 @@ def current_marks(session: Session) -> Marks:
     """Highest ids (and the number of linked interactions): any change means someone wrote since.
 
     Identity resolution updates ``customer_id`` in place, which no id reveals, so the linked count and the
-    customer and identity-event ids are marks too. All are index-only reads.
+    customer and identity-event ids are marks too. All are index-only reads but the last: a customer's
+    tier, which past voices of theirs are counted under, changes in place and moves ``updated_at``.
     """
+    touched = _as_datetime(session.scalar(select(func.max(Customer.updated_at))))
     return {
         "interaction": int(session.scalar(select(func.max(Interaction.id))) or 0),
         "enrichment": int(session.scalar(select(func.max(Enrichment.id))) or 0),
         "customer": int(session.scalar(select(func.max(Customer.id))) or 0),
         "identity_event": int(session.scalar(select(func.max(IdentityEvent.id))) or 0),
         "linked": int(session.scalar(select(func.count(Interaction.customer_id))) or 0),
+        "customer_updated": 0 if touched is None else int(touched.timestamp() * 1e6),
     }
 
 

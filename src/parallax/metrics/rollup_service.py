@@ -41,8 +41,9 @@ from parallax.metrics.rollup import (
 )
 
 MAX_SEGMENT_VALUES = 1000
-# Marks that change when identity resolution relinks people: distinct persons and follow-up flags move.
-PEOPLE_MARKS = ("customer", "identity_event", "linked")
+# Marks that change when identity resolution relinks people: distinct persons and follow-up flags move,
+# and so do person attributes (a linked tweet now counts under its customer's loyalty tier).
+PEOPLE_MARKS = ("customer", "identity_event", "linked", "customer_updated")
 
 
 @dataclass(frozen=True)
