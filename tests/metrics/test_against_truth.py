@@ -16,17 +16,20 @@ from parallax.metrics.hidden import hidden_failures
 from .simworld import answer_counts, csat_invitees, truth, world
 
 SEEDS = (1, 3, 4)
+BIAS_SEEDS = (1, 2, 3, 4, 5, 6)
 
 
-@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("seed", BIAS_SEEDS)
 def test_corrected_csat_removes_most_of_the_non_response_bias(sim_root: Path, seed: int) -> None:
     out = world(sim_root, seed)
     true_pct = truth(out)["true_pct_satisfied"]
     result = correct_csat(csat_invitees(out), samples=50, seed=seed)
     assert result.naive - true_pct >= 8.0  # the survey flatters, by a lot
-    # at least half of the bias removed; see docs/metrics.md for why 3 points is out of reach of any
-    # correction on observed covariates in the current simulator (the answer depends on the score itself)
-    assert abs(result.corrected - true_pct) <= 0.5 * (result.naive - true_pct)
+    # most of the bias removed, and more than by the weights alone. The 3 points holds on 3 of these
+    # 6 seeds only: the simulated answer depends on the score itself beyond every record (docs/metrics.md)
+    error = abs(result.corrected - true_pct)
+    assert error <= 0.4 * (result.naive - true_pct)
+    assert result.ipw is not None and error < abs(result.ipw - true_pct)
     assert result.corrected_ci[0] < result.corrected < result.corrected_ci[1] < result.naive_ci[0]
 
 
