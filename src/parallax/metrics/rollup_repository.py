@@ -27,8 +27,8 @@ def current_marks(session: Session) -> Marks:
     """Highest ids (and the number of linked interactions): any change means someone wrote since.
 
     Identity resolution updates ``customer_id`` in place, which no id reveals, so the linked count and the
-    customer and identity-event ids are marks too. All are index-only reads but the last: a customer's
-    tier, which past voices of theirs are counted under, changes in place and moves ``updated_at``.
+    customer and identity-event ids are marks too, and so is the latest ``customer.updated_at``: a tier,
+    which the customer's past voices are counted under, changes in place. All are index-only reads.
     """
     touched = _as_datetime(session.scalar(select(func.max(Customer.updated_at))))
     return {

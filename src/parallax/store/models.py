@@ -82,7 +82,8 @@ class Customer(Base):
     value: Mapped[float | None] = mapped_column(Float, nullable=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # indexed: the metric roll-up reads the latest change as a mark on every board read
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
 
 
 class Identifier(Base):
