@@ -82,10 +82,36 @@ def test_a_handle_spelling_another_surname_is_another_person() -> None:
     ula = _record(2, "ula brennan", ("ulab",))
     spells_brennan = _booked(3, "hamza", ("hbrennan",), "PX1@2026-03-02", booked=False)
     plain = _booked(3, "hamza", ("hamza",), "PX1@2026-03-02", booked=False)
-    [other] = predict_links([bakker, ula, spells_brennan], threshold=0.0)
+    # Surnames that disagree keep the two apart whatever the threshold; the plain first name does not.
+    assert predict_links([bakker, ula, spells_brennan], threshold=0.0) == []
     [same] = predict_links([bakker, ula, plain], threshold=0.0)
-    assert other.evidence["name"]["weight"] < 0 < same.evidence["name"]["weight"]
-    assert other.probability < 0.5 < same.probability
+    assert same.evidence["name"]["weight"] > 0 and same.probability > 0.5
+
+
+def test_a_post_that_fits_two_bookers_joins_neither() -> None:
+    from parallax.identity.linkage import predict_links
+
+    # Two passengers called Ann Lee, each surveyed at their own email, on the same flight a day apart;
+    # the post about that flight fits both, and nothing links the two bookers to each other.
+    first = _booked(1, "ann lee", ("annlee",), "PX1@2026-03-02", booked=True)
+    second = _booked(2, "ann lee", ("alee",), "PX1@2026-03-03", booked=True)
+    post = dataclasses.replace(_record(3, "ann lee", ("annlee",)), trips=("PX1@2026-03-02", "PX1@2026-03-03"))
+    assert predict_links([first, post]) and predict_links([second, post])
+    assert predict_links([first, second, post]) == []
+
+
+def test_links_never_chain_two_differently_named_people_into_one() -> None:
+    from parallax.identity.linkage import predict_links
+
+    # 'Ann' fits both on one flight-day; each full name fits 'Ann' better than the other full name.
+    lee = _booked(1, "ann lee", ("annlee",), "PX1@2026-03-02", booked=False)
+    ito = _booked(2, "ann ito", ("annito",), "PX1@2026-03-02", booked=False)
+    ann = dataclasses.replace(_booked(3, "ann", (), "PX1@2026-03-02", booked=False), booking_refs=("QX7K2P",))
+    lee = dataclasses.replace(lee, booking_refs=("QX7K2P",))
+    links = predict_links([lee, ito, ann], threshold=0.0)
+    joined = {frozenset((link.left, link.right)) for link in links}
+    assert frozenset((1, 3)) in joined and frozenset((1, 2)) not in joined
+    assert not {frozenset((2, 3)), frozenset((1, 3))} <= joined
 
 
 def test_an_ambiguous_newcomer_is_not_attached_to_either_candidate() -> None:

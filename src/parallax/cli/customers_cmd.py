@@ -200,20 +200,28 @@ def eval_linkage(
     ] = "febrl4,febrl3",
     baseline: Annotated[bool, typer.Option(help="Also run recordlinkage's ECM baseline.")] = True,
     sim: Annotated[
-        Path | None, typer.Option(help="A `parallax simulate` output folder to score against its truth.")
+        list[Path] | None,
+        typer.Option(
+            help="A `parallax simulate` output folder to score against its truth; repeat it for several "
+            "worlds (a table across them; the first one in detail)."
+        ),
     ] = None,
     write: Annotated[bool, typer.Option(help="Write the identity section of BENCHMARKS.md.")] = True,
 ) -> None:
     """Linkage quality: FEBRL (Splink vs ECM) and, with --sim, the simulator's cross-channel truth."""
-    from parallax.identity.report import febrl_table, run_febrl, sim_markdown
+    from parallax.identity.report import febrl_table, run_febrl, seeds_markdown, sim_markdown
     from parallax.kit.benchmarks import write_section
 
     scores = run_febrl([d.strip() for d in datasets.split(",") if d.strip()], baseline)
     markdown = febrl_table(scores, datasets, baseline)
-    if sim is not None:
+    if sim:
         from parallax.identity.simeval import evaluate_sim
 
-        markdown += "\n\n" + sim_markdown(evaluate_sim(sim), sim)
+        reports = [(sim_dir, evaluate_sim(sim_dir)) for sim_dir in sim]
+        if len(reports) > 1:
+            markdown += "\n\n" + seeds_markdown(reports)
+        first_dir, first = reports[0]
+        markdown += "\n\n" + sim_markdown(first, first_dir)
     console.print(markdown)
     if write:
         write_section("identity", markdown)

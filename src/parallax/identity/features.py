@@ -24,14 +24,20 @@ from parallax.identity.views import InteractionView
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "dr", "prof", "sir"})
 NON_LETTERS = re.compile(r"[^a-z]")
 MIN_STEM = 4
+# Channels that show only a display name: reviews on travel sites and app stores.
+REVIEW_CHANNELS = frozenset({"review", "app_store"})
 # Shorter surnames (Ito, Xu) turn up inside unrelated handles by chance.
 MIN_SURNAME = 4
-# A booking ref a customer typed: six capitals/digits with a letter and a digit, after a word announcing it.
+# A booking ref a customer typed: six capitals/digits with a letter, after a word announcing it. Airline
+# locators are often all letters (TJPXTL); such a ref is taken only from text not written in capitals, where
+# capitals stand out as a code (in 'REF LONDON' or a shouted 'BOOKING IS LOST', they need not be one).
 MENTIONED_REF = re.compile(
     r"(?i:\b(?:ref(?:erence)?|booking|pnr|confirmation|reservation|locator)\b"
     r"(?:\s+(?:ref(?:erence)?|code|number|no\.?|is))?\s*[:#]?\s*)"
-    r"(?P<ref>(?=[A-Z0-9]*[A-Z])(?=[A-Z0-9]*[0-9])[A-Z0-9]{6})\b"
+    r"(?P<ref>(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6})\b"
 )
+# A flight number a customer typed: an airline's two-letter code and one to four digits ('PX240', 'BA 117').
+MENTIONED_FLIGHT = re.compile(r"\b(?P<airline>[A-Z]{2}) ?(?P<number>[0-9]{1,4})\b")
 
 
 def _ascii(text: str) -> str:
@@ -149,26 +155,47 @@ def _stems(view: InteractionView) -> set[str]:
     return {s for s in stems if len(s) >= MIN_STEM}
 
 
+def _flights(view: InteractionView) -> set[str]:
+    """The flight a tagger found (``flight_number``); on review sites, which give only a name, a date and
+    the words, the flight numbers typed in the text. Elsewhere a typed flight number without a tag is left
+    alone: on a ticket or an email it names a booking the identifiers already link, and read with a
+    day's slack it puts namesakes who flew the same daily flight a day apart on one flight-day."""
+    if flight := view.segments.get("flight_number"):
+        return {str(flight).upper().replace(" ", "")}
+    return mentioned_flights(view.text) if view.channel in REVIEW_CHANNELS else set()
+
+
 def _trips(view: InteractionView) -> set[str]:
     """Flight and day: a survey names the trip's date; a post is taken to be about that day's flight."""
-    flight = view.segments.get("flight_number")
-    if not flight:
-        return set()
-    code = str(flight).upper().replace(" ", "")
+    flights = _flights(view)
     if view.segments.get("trip_date"):
-        return {f"{code}@{str(view.segments['trip_date'])[:10]}"}
+        return {f"{code}@{str(view.segments['trip_date'])[:10]}" for code in flights}
     # People post about a flight on the day or the day after.
     days = (view.occurred_at.date(), view.occurred_at.date() - timedelta(days=1))
-    return {f"{code}@{day.isoformat()}" for day in days}
+    return {f"{code}@{day.isoformat()}" for code in flights for day in days}
 
 
 def mentioned_booking_refs(text: str | None) -> set[str]:
     """Booking refs a customer typed into a message.
 
-    >>> sorted(mentioned_booking_refs("Ref E97A6X, booking: QX7K2P. Flight PX240, ref LONDON"))
-    ['E97A6X', 'QX7K2P']
+    >>> sorted(mentioned_booking_refs("Ref E97A6X, booking: QX7K2P. Flight PX240, ref TJPXTL"))
+    ['E97A6X', 'QX7K2P', 'TJPXTL']
+    >>> sorted(mentioned_booking_refs("REF LONDON. BOOKING TJ5XTL"))
+    ['TJ5XTL']
     """
-    return {m.group("ref") for m in MENTIONED_REF.finditer(text or "")}
+    text = text or ""
+    shouted = text.upper() == text
+    refs = {m.group("ref") for m in MENTIONED_REF.finditer(text)}
+    return {r for r in refs if not (shouted and r.isalpha())}
+
+
+def mentioned_flights(text: str | None) -> set[str]:
+    """Flight numbers a customer typed (a review's 'PX481 delayed 57 minutes').
+
+    >>> sorted(mentioned_flights("Stuck at Rome. PX481 delayed, then BA 117 too. Ticket T000219, gate A32"))
+    ['BA117', 'PX481']
+    """
+    return {m.group("airline") + m.group("number") for m in MENTIONED_FLIGHT.finditer(text or "")}
 
 
 def person_record(key: int, views: Iterable[InteractionView]) -> PersonRecord:

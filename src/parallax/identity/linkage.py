@@ -70,14 +70,19 @@ NAME_LEVELS = (
         f"({_FULL.format(s='l')} and {_FULL.format(s='r')}"
         " and (first_name_l <> first_name_r or last_name_l <> last_name_r))"
         " or substr(last_name_l, 1, 1) <> substr(last_name_r, 1, 1)"
-        " or (last_name_l is not null and last_name_r is not null"
-        " and substr(first_name_l, 1, 1) <> substr(first_name_r, 1, 1))"
+        " or substr(first_name_l, 1, 1) <> substr(first_name_r, 1, 1)"
         " or not list_has_any(surnames_l, surnames_r)",
         0.02,
         0.9,
     ),
-    ("name and handle/email agree", "name_l = name_r and list_has_any(stems_l, stems_r)", 0.22, 0.0003),
-    ("same full name", "name_l = name_r", 0.18, 0.0006),
+    (
+        "name and handle/email agree",
+        "name_l = name_r and last_name_l is not null and list_has_any(stems_l, stems_r)",
+        0.22,
+        0.0003,
+    ),
+    # Two posts signed 'Clara' share a first name, not a full name (the 'same first name' level below).
+    ("same full name", "name_l = name_r and last_name_l is not null", 0.18, 0.0006),
     ("same handle/email stem", "list_has_any(stems_l, stems_r)", 0.1, 0.0003),
     (
         # 'giannichen', 'chengianni', 'gchen', 'cheng', 'giannic' for Gianni Chen.
@@ -250,26 +255,40 @@ def _probability(weight: float) -> float:
 
 
 def unambiguous(
-    links: Sequence[Link], threshold: float, distinct: Callable[[int, int], bool] = lambda a, b: True
+    links: Sequence[Link],
+    threshold: float,
+    distinct: Callable[[int, int], bool] = lambda a, b: True,
+    booked: Callable[[int], bool] = lambda key: False,
 ) -> list[Link]:
     """Links at or above ``threshold`` whose ends have no rival: another candidate within
-    ``AMBIGUITY_MARGIN`` bits that is ``distinct`` from the chosen one (another person, by name). A first
+    ``AMBIGUITY_MARGIN`` bits (or stronger) that is ``distinct`` from the chosen one (another person, by
+    name), or that is, like the chosen one, a ``booked`` customer with no link of its own to it. A first
     name and a flight fit every namesake on board; when two people fit, the record waits for evidence.
+    Two customers who each booked at their own email are joined by evidence between them, not through a
+    post that fits both.
 
     >>> a, b = Link(1, 2, 0.999, 10.0, {}), Link(1, 3, 0.995, 8.0, {})
     >>> [(x.left, x.right) for x in unambiguous([a, b], 0.99)]
     []
     >>> [(x.left, x.right) for x in unambiguous([a, b], 0.99, distinct=lambda x, y: False)]
     [(1, 2), (1, 3)]
+    >>> [(x.left, x.right) for x in unambiguous([a, b], 0.99, lambda x, y: False, lambda k: k > 1)]
+    []
     """
     candidates: dict[int, list[tuple[int, float]]] = {}
     for link in links:
         candidates.setdefault(link.left, []).append((link.right, link.weight))
         candidates.setdefault(link.right, []).append((link.left, link.weight))
+    paired = {(link.left, link.right) for link in links} | {(link.right, link.left) for link in links}
 
     def rival(key: int, chosen: int, weight: float) -> bool:
         return any(
-            other != chosen and w >= weight - AMBIGUITY_MARGIN and distinct(chosen, other)
+            other != chosen
+            and w >= weight - AMBIGUITY_MARGIN
+            and (
+                distinct(chosen, other)
+                or (booked(chosen) and booked(other) and (chosen, other) not in paired)
+            )
             for other, w in candidates[key]
         )
 
@@ -281,9 +300,50 @@ def unambiguous(
     ]
 
 
+def coherent(links: Sequence[Link], apart: Callable[[int, int], bool]) -> list[Link]:
+    """The links that can all hold at once, strongest first: a link that would put two records ``apart``
+    (two people, by name or by booking) into one customer, through the links already kept, is dropped.
+
+    >>> ab, bc = Link(1, 2, 0.999, 12.0, {}), Link(2, 3, 0.995, 8.0, {})
+    >>> [(x.left, x.right) for x in coherent([ab, bc], apart=lambda x, y: {x, y} == {1, 3})]
+    [(1, 2)]
+    """
+    members = {key: [key] for link in links for key in (link.left, link.right)}
+    root = {key: key for key in members}
+
+    def find(key: int) -> int:
+        while root[key] != key:
+            key = root[key]
+        return key
+
+    kept = []
+    for link in sorted(links, key=lambda lk: -lk.weight):
+        a, b = find(link.left), find(link.right)
+        if a != b:
+            if any(apart(x, y) for x in members[a] for y in members[b]):
+                continue
+            root[b] = a
+            members[a] += members.pop(b)
+        kept.append(link)
+    return sorted(kept, key=lambda link: (link.left, link.right))
+
+
 def _distinct(records: Sequence[PersonRecord]) -> Callable[[int, int], bool]:
     by_key = {r.key: r for r in records}
     return lambda a, b: distinct_people(by_key[a], by_key[b])
+
+
+def _apart(records: Sequence[PersonRecord]) -> Callable[[int, int], bool]:
+    """Two people: ``distinct_people``, or surnames (given or spelled by a handle) with none in common."""
+    vocabulary = surname_vocabulary(records)
+    by_key = {r.key: r for r in records}
+    surnames = {r.key: set(r.surnames(vocabulary)) for r in records}
+
+    def apart(a: int, b: int) -> bool:
+        sa, sb = surnames[a], surnames[b]
+        return distinct_people(by_key[a], by_key[b]) or bool(sa and sb and not sa & sb)
+
+    return apart
 
 
 def predict_links(records: Sequence[PersonRecord], threshold: float = DEFAULT_THRESHOLD) -> list[Link]:
@@ -293,7 +353,11 @@ def predict_links(records: Sequence[PersonRecord], threshold: float = DEFAULT_TH
     linker = _linker(records)
     floor = _probability(_weight(threshold) - AMBIGUITY_MARGIN)
     predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
-    return unambiguous(_links(predictions.as_pandas_dataframe(), floor), threshold, _distinct(records))
+    booked = {r.key for r in records if r.booked_trips}
+    links = unambiguous(
+        _links(predictions.as_pandas_dataframe(), floor), threshold, _distinct(records), booked.__contains__
+    )
+    return coherent(links, _apart(records))
 
 
 @functools.lru_cache(maxsize=1)
@@ -318,4 +382,5 @@ def score_candidates(
     linker = _scoring_linker()
     rows = _rows([record, *candidates])
     scored = linker.inference.score_pairs(rows[:1], rows[1:]).as_pandas_dataframe()
-    return unambiguous(_links(scored, 0.0), threshold, _distinct([record, *candidates]))
+    booked = {c.key for c in candidates if c.booked_trips}
+    return unambiguous(_links(scored, 0.0), threshold, _distinct([record, *candidates]), booked.__contains__)
