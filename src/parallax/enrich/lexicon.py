@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import repeat
 
 import numpy as np
 
@@ -67,8 +68,9 @@ def _valence_columns(
 ) -> None:
     """Fill the valence and negation columns from the batch's words in text order."""
     n = len(words)
-    negation = np.fromiter((word in NEGATIONS for word in words), dtype=bool, count=n)
-    value = np.fromiter((lexicon.get(word, np.nan) for word in words), dtype=np.float64, count=n)
+    # map() over bound methods walks the words in C; a generator expression costs twice as much.
+    negation = np.fromiter(map(NEGATIONS.__contains__, words), dtype=bool, count=n)
+    value = np.fromiter(map(lexicon.get, words, repeat(np.nan)), dtype=np.float64, count=n)
     index = np.arange(n)
     first = np.repeat(np.cumsum(counts) - counts, counts)  # index of each word's text's first word
     # The last negation at or before each word, in its own text ("not good": good is within the window).

@@ -67,7 +67,8 @@ class StaticEncoder:
         # Leading, trailing or repeated spaces (and the metaspace itself) make multi-space tokens: such a
         # text goes to the tokenizer whole.
         split = [text.split(" ") if _plain(text) else None for text in texts]
-        missing = list({word for words in split if words is not None for word in words if word not in known})
+        words_seen = chain.from_iterable(words for words in split if words is not None)
+        missing = list(set(words_seen).difference(known))  # set operations in C, not a Python loop a word
         if missing:
             known.update(zip(missing, self._encode(missing), strict=True))
         whole = [text for text, words in zip(texts, split, strict=True) if words is None]
