@@ -45,7 +45,7 @@ def train_sentiment(
     epochs: Annotated[
         int, typer.Option(help="accurate tier: epochs (the best on the calibration slice is kept).")
     ] = 2,
-    tuned_layers: Annotated[int, typer.Option(help="accurate tier: MiniLM's top layers to fine-tune.")] = 1,
+    tuned_layers: Annotated[int, typer.Option(help="accurate tier: MiniLM's top layers to fine-tune.")] = 3,
     general: Annotated[
         bool, typer.Option(help="accurate tier: add TweetEval emotion train, mapped to polarity.")
     ] = True,

@@ -24,7 +24,7 @@ def train_accurate(
     data_dir: Path = DEFAULT_DATA,
     seed: int = 13,
     epochs: int = 2,
-    tuned_layers: int = 1,
+    tuned_layers: int = 3,
     general: bool = True,
 ) -> AccurateReport:
     tuned = tune_sentiment(artifacts / ARTIFACT, data_dir, seed, epochs, tuned_layers, general)
