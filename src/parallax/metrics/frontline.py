@@ -52,7 +52,10 @@ def frontline_themes(notes: Sequence[tuple[datetime, str]], k: int = 6, top_term
     matrix = vectorizer.fit_transform(texts)
     k = max(1, min(k, matrix.shape[1], len(texts) - 1))
     model = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=400)
-    weights = model.fit_transform(matrix)
+    # A near-exact factorisation leaves sklearn's reconstruction error a rounding-negative under its square
+    # root (a RuntimeWarning in scikit-learn 1.9); that error is not used here, the weights are exact.
+    with np.errstate(invalid="ignore"):
+        weights = model.fit_transform(matrix)
     vocab = np.array(vectorizer.get_feature_names_out())
     best = weights.argmax(axis=1)
     strong = weights.max(axis=1) > MIN_WEIGHT
