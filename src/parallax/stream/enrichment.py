@@ -7,6 +7,10 @@ and its category and entity stages on the negative ones; language, emotion and f
 to the batch ``parallax enrich`` (nothing here reads them). What the detectors see is the same as with the
 whole pipeline, at a third to two thirds of the cost. Whichever path runs, text is redacted before it
 leaves this module (PII never reaches an alert).
+
+Topics follow each workspace's own complaint taxonomy (``set_taxonomies``: the ``taxonomy`` setting that
+``parallax enrich`` uses too), so a live spike's topic is one of the categories the workspace sees in its
+reports. Payloads are labelled per taxonomy; the built-in one serves every workspace that chose none.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ import logging
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from parallax.alerts.events import SignalEvent
 from parallax.kit.clock import to_naive_utc
+
+if TYPE_CHECKING:
+    from parallax.enrich.categories.workspace import TaxonomyChoice
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +74,30 @@ def redact_text(text: str) -> str:
     return _PHONE.sub("[PHONE]", _EMAIL.sub("[EMAIL]", text))
 
 
-def _pipeline_of(tier: str, stages: tuple[str, ...]) -> Any:
+def _pipeline_of(tier: str, stages: tuple[str, ...], taxonomy: TaxonomyChoice | None = None) -> Any:
     from parallax.enrich.registry import STAGES, default_pipeline
 
-    return default_pipeline(tier, skip=tuple(name for name, _ in STAGES if name not in stages))
+    skip = tuple(name for name, _ in STAGES if name not in stages)
+    return default_pipeline(tier, skip=skip, taxonomy=taxonomy)
+
+
+def _own(taxonomy: TaxonomyChoice | None) -> TaxonomyChoice | None:
+    """``taxonomy`` when it is a workspace's own choice; None for the built-in default."""
+    if taxonomy is None:
+        return None
+    from parallax.enrich.categories.workspace import DEFAULT_CHOICE
+
+    return None if taxonomy == DEFAULT_CHOICE else taxonomy
+
+
+def group_by_taxonomy(
+    payloads: Sequence[dict[str, Any]], taxonomies: dict[str, TaxonomyChoice]
+) -> dict[TaxonomyChoice | None, list[int]]:
+    """Indices of ``payloads`` per taxonomy in force for their workspace (None: the built-in one)."""
+    groups: dict[TaxonomyChoice | None, list[int]] = {}
+    for i, payload in enumerate(payloads):
+        groups.setdefault(_own(taxonomies.get(str(payload["workspace_id"]))), []).append(i)
+    return groups
 
 
 class StreamEnricher:
@@ -83,6 +110,8 @@ class StreamEnricher:
         self._topics: Any = None
         self._complaints: Any = None
         self._vader: Any = None
+        self.taxonomies: dict[str, TaxonomyChoice] = {}
+        self._topics_by: dict[TaxonomyChoice, Any] = {}  # a topics pipeline per workspace taxonomy
         if use_pipeline:
             try:
                 self._every = _pipeline_of(tier, EVERY_EVENT_STAGES)
@@ -102,12 +131,27 @@ class StreamEnricher:
             return "vader+keywords"
         return "+".join(p.version for p in (self._every, self._topics, self._complaints))
 
-    def labels(self, texts: Sequence[str], channels: Sequence[str]) -> list[Labels]:
-        """Sentiment for every text; topic and entities for the negative ones; every text redacted."""
+    def set_taxonomies(self, taxonomies: dict[str, TaxonomyChoice]) -> None:
+        """Label each workspace's complaints with its own taxonomy from the next batch on."""
+        self.taxonomies = dict(taxonomies)
+
+    def _topics_for(self, taxonomy: TaxonomyChoice | None) -> Any:
+        if taxonomy is None:
+            return self._topics
+        if taxonomy not in self._topics_by:
+            self._topics_by[taxonomy] = _pipeline_of(self.tier, TOPIC_STAGES, taxonomy)
+        return self._topics_by[taxonomy]
+
+    def labels(
+        self, texts: Sequence[str], channels: Sequence[str], taxonomy: TaxonomyChoice | None = None
+    ) -> list[Labels]:
+        """Sentiment for every text; topic (in ``taxonomy``, else the built-in one) and entities for the
+        negative ones; every text redacted. Without the pipeline, topics are the keyword taxonomy's."""
         if self._every is None:
             return [self._vader_labels(text) for text in texts]
         from parallax.enrich.pipeline import Enriched
 
+        taxonomy = _own(taxonomy)
         batch = [
             Enriched(interaction_id=i, text=t, channel=c)
             for i, (t, c) in enumerate(zip(texts, channels, strict=True))
@@ -119,12 +163,14 @@ class StreamEnricher:
             # the features, categorising the complaints alone computes theirs again. Each costs about as
             # much as the category head (87-145 and 114-127 us a text on synthetic and airline tweets), so
             # the subset is cheaper while at most half the batch is negative.
-            self._topics.run(negative if 2 * len(negative) <= len(batch) else batch)
+            self._topics_for(taxonomy).run(negative if 2 * len(negative) <= len(batch) else batch)
             self._complaints.run(negative)
+        # The keyword topics belong to the built-in taxonomy: a workspace's own gets its categories only.
+        fallback = keyword_topic if taxonomy is None else _no_topic
         return [
             (
                 e.sentiment_label or "neutral",
-                (e.category or keyword_topic(e.text)) if e.sentiment_label == "negative" else None,
+                (e.category or fallback(e.text)) if e.sentiment_label == "negative" else None,
                 dict(e.entities),
                 e.redacted_text if e.redacted_text is not None else redact_text(e.text),
             )
@@ -138,7 +184,21 @@ class StreamEnricher:
 
     def enrich(self, payloads: Sequence[dict[str, Any]]) -> list[SignalEvent]:
         texts, channels = texts_and_channels(payloads)
-        return build_events(payloads, self.labels(texts, channels))
+        labels: list[Labels | None] = [None] * len(payloads)
+        for taxonomy, indices in group_by_taxonomy(payloads, self.taxonomies).items():
+            part = self.labels([texts[i] for i in indices], [channels[i] for i in indices], taxonomy)
+            for i, label in zip(indices, part, strict=True):
+                labels[i] = label
+        return build_events(payloads, _filled(labels))
+
+
+def _no_topic(text: str) -> None:
+    return None
+
+
+def _filled(labels: Sequence[Labels | None]) -> list[Labels]:
+    assert all(label is not None for label in labels)
+    return [label for label in labels if label is not None]
 
 
 def texts_and_channels(payloads: Sequence[dict[str, Any]]) -> tuple[list[str], list[str]]:
@@ -185,30 +245,56 @@ class PooledEnricher:
         import multiprocessing
 
         self.workers = workers
+        self.taxonomies: dict[str, TaxonomyChoice] = {}
         context = multiprocessing.get_context("spawn")
         self._pool = concurrent.futures.ProcessPoolExecutor(
             workers, mp_context=context, initializer=_init_worker, initargs=(tier, use_pipeline)
         )
+
+    def set_taxonomies(self, taxonomies: dict[str, TaxonomyChoice]) -> None:
+        """As ``StreamEnricher.set_taxonomies``; each chunk carries its taxonomy to the process (a pack
+        name or a page of YAML; each process builds a taxonomy's step once)."""
+        self.taxonomies = dict(taxonomies)
+
+    def _chunks(
+        self, payloads: Sequence[dict[str, Any]]
+    ) -> list[tuple[list[int], list[str], list[str], TaxonomyChoice | None]]:
+        """One chunk per process and taxonomy: (indices, texts, channels, taxonomy)."""
+        texts, channels = texts_and_channels(payloads)
+        size = -(-len(payloads) // self.workers)
+        chunks = []
+        for taxonomy, indices in group_by_taxonomy(payloads, self.taxonomies).items():
+            for k in range(0, len(indices), size):
+                part = indices[k : k + size]
+                chunks.append((part, [texts[i] for i in part], [channels[i] for i in part], taxonomy))
+        return chunks
+
+    @staticmethod
+    def _assemble(
+        payloads: Sequence[dict[str, Any]], chunks: Sequence[tuple[list[int], Any, Any, Any]], parts: Any
+    ) -> list[SignalEvent]:
+        labels: list[Labels | None] = [None] * len(payloads)
+        for (indices, *_), part in zip(chunks, parts, strict=True):
+            for i, label in zip(indices, part, strict=True):
+                labels[i] = label
+        return build_events(payloads, _filled(labels))
 
     async def enrich_async(self, payloads: Sequence[dict[str, Any]]) -> list[SignalEvent]:
         import asyncio
 
         if not payloads:
             return []
-        texts, channels = texts_and_channels(payloads)
-        size = -(-len(payloads) // self.workers)
+        chunks = self._chunks(payloads)
         loop = asyncio.get_running_loop()
         parts = await asyncio.gather(
-            *(
-                loop.run_in_executor(self._pool, _label_chunk, texts[i : i + size], channels[i : i + size])
-                for i in range(0, len(payloads), size)
-            )
+            *(loop.run_in_executor(self._pool, _label_chunk, *chunk[1:]) for chunk in chunks)
         )
-        return build_events(payloads, [labels for part in parts for labels in part])
+        return self._assemble(payloads, chunks, parts)
 
     def enrich(self, payloads: Sequence[dict[str, Any]]) -> list[SignalEvent]:
-        texts, channels = texts_and_channels(payloads)
-        return build_events(payloads, self._pool.submit(_label_chunk, texts, channels).result())
+        chunks = self._chunks(payloads)
+        parts = [self._pool.submit(_label_chunk, *chunk[1:]).result() for chunk in chunks]
+        return self._assemble(payloads, chunks, parts)
 
     def close(self) -> None:
         self._pool.shutdown(cancel_futures=True)
@@ -223,6 +309,6 @@ def _init_worker(tier: str, use_pipeline: bool) -> None:
     _WORKER_ENRICHER = StreamEnricher(tier, use_pipeline)
 
 
-def _label_chunk(texts: list[str], channels: list[str]) -> list[Labels]:
+def _label_chunk(texts: list[str], channels: list[str], taxonomy: TaxonomyChoice | None) -> list[Labels]:
     assert _WORKER_ENRICHER is not None
-    return _WORKER_ENRICHER.labels(texts, channels)
+    return _WORKER_ENRICHER.labels(texts, channels, taxonomy)

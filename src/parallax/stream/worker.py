@@ -18,6 +18,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,10 +33,15 @@ from parallax.store.models import Alert
 from parallax.stream.bus import Bus, Delivery
 from parallax.stream.checkpoint import CheckpointStore, MemoryCheckpoint
 from parallax.stream.enrichment import Enricher, PooledEnricher, StreamEnricher
+from parallax.stream.workspace_settings import edited_taxonomies
+
+if TYPE_CHECKING:
+    from parallax.enrich.categories.workspace import TaxonomyChoice
 
 log = logging.getLogger(__name__)
 AlertHook = Callable[[service.Recorded, Outcome], None]
 RulesSource = Callable[[], dict[str, tuple[Rule, ...]]]  # workspace -> its edited alert rules
+TaxonomySource = Callable[[], dict[str, "TaxonomyChoice"]]  # workspace -> its complaint taxonomy
 
 
 @dataclass
@@ -152,6 +158,7 @@ class StreamWorker:
         on_alert: AlertHook | None = None,
         depth: int = 2,
         rules: RulesSource | None = None,
+        taxonomies: TaxonomySource | None = None,
     ) -> None:
         self.bus, self.sink = bus, sink
         self.enricher = enricher or StreamEnricher()
@@ -160,8 +167,10 @@ class StreamWorker:
         self.engine = SpikeEngine.restore(blob) if blob else engine_factory()
         self.batch_size, self.checkpoint_every = batch_size, checkpoint_every
         self.on_alert = on_alert
-        # Each workspace's edited alert rules, re-read at every checkpoint so a change applies within seconds.
+        # Each workspace's edited alert rules and complaint taxonomy, re-read at every checkpoint so a change
+        # applies within seconds.
         self.rules = rules
+        self.taxonomies = taxonomies
         self.stats = WorkerStats()
         self._unacked: list[Callable[[], Awaitable[None]]] = []
         self._last_checkpoint = time.monotonic()
@@ -247,11 +256,14 @@ class StreamWorker:
         self._last_checkpoint = time.monotonic()
 
     async def refresh_rules(self) -> None:
-        """Hand each workspace its edited alert rules (read in a thread: it is a database query)."""
-        if self.rules is None:
-            return
-        for workspace_id, rules in (await asyncio.to_thread(self.rules)).items():
-            self.engine.set_rules(workspace_id, rules)
+        """Hand each workspace its edited alert rules, and the enricher each workspace's taxonomy (read in a
+        thread: they are database queries). Batches already being enriched keep the taxonomy they had."""
+        if self.rules is not None:
+            for workspace_id, rules in (await asyncio.to_thread(self.rules)).items():
+                self.engine.set_rules(workspace_id, rules)
+        setter = getattr(self.enricher, "set_taxonomies", None)
+        if self.taxonomies is not None and setter is not None:
+            setter(await asyncio.to_thread(self.taxonomies))
 
     async def run(self, stop: asyncio.Event) -> WorkerStats:
         await self.refresh_rules()
@@ -300,9 +312,13 @@ async def run_stream_worker(
         with session_factory() as session:
             return all_workspace_rules(session)
 
+    def taxonomies() -> dict[str, TaxonomyChoice]:
+        with session_factory() as session:
+            return edited_taxonomies(session)
+
     pool = PooledEnricher(workers, tier) if workers > 0 else None
     enricher = pool or StreamEnricher(tier)
-    worker = StreamWorker(bus, sink, enricher, checkpoints, rules=edited_rules)
+    worker = StreamWorker(bus, sink, enricher, checkpoints, rules=edited_rules, taxonomies=taxonomies)
     try:
         return await worker.run(stop)
     finally:
