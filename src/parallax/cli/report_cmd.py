@@ -204,29 +204,39 @@ def bench_metrics(
     sizes: Annotated[
         list[int] | None, typer.Option("--size", help="Interactions to benchmark (repeatable).")
     ] = None,
-    direct: Annotated[
-        bool, typer.Option(help="Also time the direct queries (slow at 10 million) and compare counts.")
-    ] = True,
+    store_max: Annotated[
+        int,
+        typer.Option(
+            help="Run the store's SQL over every row (direct report, roll-up build) only up to this size; "
+            "above it DuckDB builds the roll-up."
+        ),
+    ] = 1_000_000,
+    duckdb: Annotated[bool, typer.Option(help="Also time the direct report on DuckDB.")] = True,
     spark: Annotated[bool, typer.Option(help="Also time the direct report on Spark (local mode).")] = False,
     spark_max: Annotated[
         int, typer.Option(help="Run Spark only for sizes up to this (its 2-core local mode is slow).")
     ] = 10_000_000,
     write: Annotated[bool, typer.Option(help="Write the metrics section of BENCHMARKS.md.")] = True,
 ) -> None:
-    """Time the full gap report (20 routes x 8 weeks) from the roll-up and directly, optionally on Spark."""
-    from parallax.kit.benchmarks import write_section
+    """Time the full gap report (20 routes x 8 weeks) from the roll-up and directly, on each engine."""
+    from parallax.kit.benchmarks import read_section, write_section
     from parallax.kit.db import make_engine, make_sessionmaker
-    from parallax.metrics.bench_run import Figures, markdown, run_size, spark_timing, store_for
+    from parallax.metrics.bench_run import Figures, data_for, kept_rows, markdown, run_size, with_spark
 
+    chosen = sizes or [1_000_000]
     rows: list[Figures] = []
-    for n in sizes or [1_000_000]:
-        factory = make_sessionmaker(make_engine(f"sqlite:///{store_for(n)}"))
-        figures = run_size(factory, n, direct)
+    for n in chosen:
+        data = data_for(n)
+        engine = make_engine(f"sqlite:///{data.store}")
+        figures, rolled = run_size(make_sessionmaker(engine), data, n, store_max, duckdb)
+        engine.dispose()
         if spark and n <= spark_max:
-            figures = Figures(**{**figures.__dict__, "spark": spark_timing(factory)})
+            figures = with_spark(figures, rolled, data)
         rows.append(figures)
-        console.print(markdown([figures], "").splitlines()[-1])
-    flags = "".join(f" --size {n}" for n in sizes or [1_000_000])
-    flags += ("" if direct else " --no-direct") + (f" --spark --spark-max {spark_max}" if spark else "")
+        console.print(markdown([figures], [], "").splitlines()[-1])
+    flags = "".join(f" --size {n}" for n in chosen)
+    flags += "" if store_max == 1_000_000 else f" --store-max {store_max}"
+    flags += ("" if duckdb else " --no-duckdb") + (f" --spark --spark-max {spark_max}" if spark else "")
     if write:
-        write_section("metrics", markdown(rows, f"parallax bench metrics{flags}"))
+        kept = kept_rows(read_section("metrics"), chosen)
+        write_section("metrics", markdown(rows, kept, f"parallax bench metrics{flags}"))

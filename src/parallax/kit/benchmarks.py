@@ -19,6 +19,14 @@ def machine_line() -> str:
     return f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}"
 
 
+def read_section(name: str, path: Path = DEFAULT_PATH) -> str:
+    """The current text of section ``name`` ("" when there is none), for a bench that keeps some rows."""
+    start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
+    text = path.read_text() if path.exists() else ""
+    found = re.search(re.escape(start) + r"(.*?)" + re.escape(end), text, re.S)
+    return found.group(1) if found else ""
+
+
 def write_section(name: str, body: str, path: Path = DEFAULT_PATH) -> None:
     """Replace (or append) the section ``name`` in BENCHMARKS.md, stamped with date and machine."""
     start, end = f"<!-- bench:{name}:start -->", f"<!-- bench:{name}:end -->"
