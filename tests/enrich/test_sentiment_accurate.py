@@ -101,3 +101,12 @@ def test_general_polarity_maps_every_emotion_and_adds_no_neutral() -> None:
     combined, airline = training_data(DATA), training_data(DATA, general=False)
     assert len(combined) == len(airline) + len(general)
     assert not set(general.ids) & set(airline.ids)
+
+
+@pytest.mark.parametrize("layers", [0, 7])
+def test_tuning_refuses_a_layer_count_minilm_does_not_have(layers: int, tmp_path: Path) -> None:
+    from parallax.enrich.train.tune import tune_sentiment
+    from parallax.kit.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="between 1 and 6"):
+        tune_sentiment(tmp_path / "model.safetensors", tmp_path, tuned_layers=layers)

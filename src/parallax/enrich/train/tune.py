@@ -19,11 +19,12 @@ import numpy as np
 
 from parallax.enrich.datasets import DEFAULT_DATA, Labelled, airline_tweets, tweeteval
 from parallax.enrich.eval.metrics import Metrics, classification_metrics
-from parallax.enrich.minilm import attention_bias, build_encoder, load_tokenizer, mean_pool, modules
+from parallax.enrich.minilm import LAYERS, attention_bias, build_encoder, load_tokenizer, mean_pool, modules
 from parallax.enrich.textnorm import normalise
 from parallax.enrich.train.fast import SENTIMENT_LABELS
 from parallax.enrich.train.linear import fit_temperature, in_calibration
 from parallax.enrich.tuned import save_tuned
+from parallax.kit.errors import ValidationFailed
 
 # TweetEval emotion train as polarity: general-domain tweets (the airline file is one domain, one month).
 # It has no neutral tweets; the neutral class is learnt from the airline tweets alone.
@@ -195,7 +196,9 @@ def tune_sentiment(
 ) -> TuneReport:
     """The accurate tier: MiniLM's top ``tuned_layers`` layers fine-tuned on the airline training split
     (plus TweetEval emotion train as polarity when ``general``)."""
-    cfg = TuneConfig(seed=seed, epochs=epochs, first_tuned=6 - tuned_layers)
+    if not 1 <= tuned_layers <= LAYERS:
+        raise ValidationFailed(f"tuned layers must be between 1 and {LAYERS}, not {tuned_layers}")
+    cfg = TuneConfig(seed=seed, epochs=epochs, first_tuned=LAYERS - tuned_layers)
     data_tag = "air+emo" if general else "air"
     version = f"minilm-l6-tuned-top{tuned_layers}-int8-{data_tag}-e{epochs}-s{seed}"
     return fine_tune(training_data(data_dir, general), SENTIMENT_LABELS, out, version, cfg)
