@@ -5,6 +5,11 @@ bucket is scored on every event with its count so far. A partial count is a lowe
 so a spike is seen as soon as it is unusual, minutes before its bucket closes, and nothing is scored on the
 future. Late events count in the open bucket.
 
+The detectors change only when a bucket closes or a key is new, while the stream checkpoints every few
+seconds; so the monitor keeps its detectors' pickle from the last change and a checkpoint in between copies
+those bytes instead of pickling every window again (at a week's history, 258 keys pickle to about 20 MB in
+about 0.2 CPU s).
+
 Example:
     >>> from datetime import datetime, timedelta
     >>> m = KeyedMonitor(bucket=timedelta(minutes=5))
@@ -16,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import math
+import pickle
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +59,7 @@ class KeyedMonitor:
         self._counts: Counter[SeriesKey] = Counter()
         self._open: datetime | None = None
         self._closed = 0
+        self._pickled: bytes | None = None  # the detectors' pickle, while they have not changed since
 
     def bucket_of(self, t: datetime) -> datetime:
         seconds = self.bucket.total_seconds()
@@ -69,6 +76,7 @@ class KeyedMonitor:
         while self._open < target:
             for key, detector in self._detectors.items():
                 detector.learn_one(float(self._counts.get(key, 0)), self._open)
+            self._pickled = None
             self._counts.clear()
             self._open += self.bucket
             self._closed += 1
@@ -95,6 +103,7 @@ class KeyedMonitor:
                     if len(self._detectors) >= self.max_keys:
                         continue
                     self._detectors[key] = self._new_detector()
+                    self._pickled = None
                 self._counts[key] += 1
                 touched[key] = event
         observations.extend(self._assess(touched))
@@ -123,3 +132,15 @@ class KeyedMonitor:
     @property
     def keys(self) -> int:
         return len(self._detectors)
+
+    def __getstate__(self) -> dict[str, object]:
+        if self.__dict__.get("_pickled") is None:
+            self._pickled = pickle.dumps(self._detectors, protocol=pickle.HIGHEST_PROTOCOL)
+        return {**self.__dict__, "_detectors": None}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = {"_pickled": None, **state}  # checkpoints written before the cache hold the detectors
+        if state["_detectors"] is None:
+            assert isinstance(state["_pickled"], bytes)
+            state["_detectors"] = pickle.loads(state["_pickled"])
+        self.__dict__.update(state)
