@@ -7,8 +7,8 @@ future. Late events count in the open bucket.
 
 The detectors change only when a bucket closes or a key is new, while the stream checkpoints every few
 seconds; so the monitor keeps its detectors' pickle from the last change and a checkpoint in between copies
-those bytes instead of pickling every window again (at a week's history, 258 keys pickle to about 20 MB in
-about 0.2 CPU s).
+those bytes instead of pickling every window again (after three simulated days, 258 keys pickle to about
+20 MB in about 0.2 CPU s).
 
 Example:
     >>> from datetime import datetime, timedelta

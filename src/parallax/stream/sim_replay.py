@@ -211,5 +211,6 @@ def markdown(command: str, runs: list[tuple[int, tuple[str, ...], ReplayResult]]
     for seed, _, r in runs:
         for a in r.alerts:
             entities = ", ".join(a.entities[:3])
-            lines.append(f"| {seed} | {a.at:%Y-%m-%d %H:%M} | {a.key} | {entities} | {a.verdict} |")
+            key = a.key.replace("|", "\\|")  # topic:x|route:y inside a table cell
+            lines.append(f"| {seed} | {a.at:%Y-%m-%d %H:%M} | {key} | {entities} | {a.verdict} |")
     return "\n".join(lines)
