@@ -36,7 +36,8 @@ def current_marks(session: Session) -> Marks:
         "enrichment": int(session.scalar(select(func.max(Enrichment.id))) or 0),
         "customer": int(session.scalar(select(func.max(Customer.id))) or 0),
         "identity_event": int(session.scalar(select(func.max(IdentityEvent.id))) or 0),
-        "linked": int(session.scalar(select(func.count(Interaction.customer_id))) or 0),
+        # count(customer_id) reads every index entry (0.34 CPU s at 10M rows); IS NOT NULL seeks past NULLs
+        "linked": int(session.scalar(select(func.count()).where(Interaction.customer_id.is_not(None))) or 0),
         "customer_updated": 0 if touched is None else int(touched.timestamp() * 1e6),
     }
 
