@@ -15,9 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-# The tests install the spark extra too: its parity tests run (and must pass) in CI.
+# The tests install the spark and transformer extras too: the engine parity tests and the accurate
+# sentiment tier's tests run (and must pass) in CI.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,spark]'
+	$(BIN)/pip install -q -e '.[dev,spark,transformer]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
