@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from enrich_samples import SHOP_TAXONOMY as SHOP
 from sqlalchemy.orm import Session, sessionmaker
 
 from parallax.enrich.categories.workspace import (
@@ -16,20 +17,6 @@ from parallax.enrich.categories.workspace import (
 from parallax.enrich.pipeline import Enriched
 from parallax.enrich.registry import default_pipeline
 from parallax.kit.errors import ValidationFailed
-
-SHOP = """
-name: shop
-description: An online shop's own categories.
-categories:
-  - id: late_parcel
-    label: Late parcel
-    description: The parcel has not arrived, the delivery is late or tracking shows no progress.
-    examples: ["my parcel still has not arrived", "where is my order", "delivery is two weeks late"]
-  - id: wrong_item
-    label: Wrong item
-    description: The customer received a different product, size or colour than ordered.
-    examples: ["you sent me the wrong size", "this is not what I ordered", "received a blue one, ordered red"]
-"""
 
 
 def test_a_custom_taxonomy_is_validated_in_full() -> None:

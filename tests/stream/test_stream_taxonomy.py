@@ -7,6 +7,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from enrich_samples import SHOP_TAXONOMY as SHOP
 from sqlalchemy.orm import Session, sessionmaker
 
 from parallax.enrich.categories import workspace as taxonomy_settings
@@ -18,19 +19,6 @@ from parallax.stream.enrichment import PooledEnricher, StreamEnricher
 from parallax.stream.worker import StreamWorker
 from parallax.stream.workspace_settings import TAXONOMY_SETTING, edited_taxonomies
 
-SHOP = """
-name: shop
-description: An online shop's own categories.
-categories:
-  - id: late_parcel
-    label: Late parcel
-    description: The parcel has not arrived, the delivery is late or tracking shows no progress.
-    examples: ["my parcel still has not arrived", "where is my order", "delivery is two weeks late"]
-  - id: wrong_item
-    label: Wrong item
-    description: The customer received a different product, size or colour than ordered.
-    examples: ["you sent me the wrong size", "this is not what I ordered", "received a blue one, ordered red"]
-"""
 SHOP_IDS = {"late_parcel", "wrong_item", "other"}
 COMPLAINTS = (
     "Terrible service, my parcel still has not arrived and nobody answers. Where is my order?",
