@@ -24,10 +24,14 @@ SIM_FEATURES = (
 )
 
 
-def world(root: Path, seed: int, days: int = 10) -> Path:
-    out = root / f"world-{seed}-{days}"
+FOLLOWUP_SHARE = 1 / 3  # a third of the non-respondents phoned (docs/metrics.md, the two-phase figures)
+
+
+def world(root: Path, seed: int, days: int = 10, followup: float = 0.0) -> Path:
+    """A default world, or with a non-response follow-up of that share (same invites and online answers)."""
+    out = root / (f"world-{seed}-{days}" + (f"-followup{followup:.3f}" if followup else ""))
     if not (out / "truth" / "summary.json").exists():
-        write_world(simulate_world(seed=seed, days=days), out)
+        write_world(simulate_world(seed=seed, days=days, followup=followup), out)
     return out
 
 
@@ -48,7 +52,9 @@ def csat_invitees(out: Path) -> list[Invitee]:
             features: dict[str, str | float | bool] = {k: row[k] for k in SIM_FEATURES}
             features["tickets_by_email"] = float(tickets.get(row["email"].lower(), 0))
             score = float(row["score"]) if row["score"] else None
-            invitees.append(Invitee(features, score is not None, score))
+            # in the follow-up sample: phoned, and no online answer (an online answer counts as online)
+            called = row.get("followed_up") == "true" and row.get("wave") != "online"
+            invitees.append(Invitee(features, score is not None, score, called))
     return invitees
 
 

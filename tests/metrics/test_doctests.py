@@ -11,6 +11,7 @@ import parallax.metrics
 
 MODULES = (
     "bias",
+    "twophase",
     "board",
     "cells",
     "engines",

@@ -12,6 +12,7 @@ from parallax.cli.context import console, context
 from parallax.cli.groups import bench_app
 from parallax.kit.db import session_scope
 from parallax.metrics import rollup_service
+from parallax.metrics.bias import BiasCorrection
 from parallax.metrics.board import Board, cell_stats
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import StoreEngine
@@ -145,6 +146,19 @@ def print_flag_gaps(engine: StoreEngine, workspace: str, attributes: list[str], 
         console.print(table)
 
 
+def _sensitivity(r: BiasCorrection) -> str:
+    """The sensitivity band in words: how far the figure moves if those not heard from are less satisfied."""
+    band = ", ".join(f"{k:g} points lower: {v:.1f}" for k, v in r.sensitivity)
+    if r.nonrespondent_gap is None or r.corrected_ci_with_gap is None:
+        return f"if those not heard from are {band}"
+    low, high = r.corrected_ci_with_gap
+    return (
+        f"{r.followup_responded:,} of {r.followed_up:,} followed up answered, "
+        f"{r.nonrespondent_gap:.1f} points below similar online answers; "
+        f"if the silent are as far below again: [{low:.1f}, {high:.1f}]"
+    )
+
+
 def print_findings(data: ReportData) -> None:
     """The corrected survey, hidden failures, timing lag and frontline themes, as terminal tables."""
     for r in (data.bias.csat, data.bias.nps):
@@ -154,6 +168,7 @@ def print_findings(data: ReportData) -> None:
                 f"corrected for who did not answer {r.corrected:.1f} [{r.corrected_ci[0]:.1f}, "
                 f"{r.corrected_ci[1]:.1f}] ({r.responded:,} of {r.invited:,} invitees answered)"
             )
+            console.print(f"[dim]  {r.assumption}; {_sensitivity(r)}[/]")
     if data.bias.note:
         console.print(f"[dim]{data.bias.note}[/]")
     table = Table(title="Hidden failures (FDR 5%, by impact)", title_justify="left", header_style="bold")

@@ -30,6 +30,12 @@ def simulate(
     start: Annotated[
         str, typer.Option(help="First day, YYYY-MM-DD (UTC).")
     ] = DEFAULT_START.date().isoformat(),
+    followup: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Share of survey non-respondents phoned by a follow-up (0: none)."
+        ),
+    ] = 0.0,
 ) -> None:
     """Simulate flights, disruptions, surveys, tickets and public complaints with known truth."""
     try:
@@ -37,7 +43,7 @@ def simulate(
     except ValueError as exc:
         raise typer.BadParameter(f"--start must be YYYY-MM-DD, got {start!r}") from exc
     began = time.perf_counter()
-    world = simulate_world(seed=seed, days=days, customers=customers, start=first_day)
+    world = simulate_world(seed=seed, days=days, customers=customers, start=first_day, followup=followup)
     summary = write_world(world, out)
     seconds = time.perf_counter() - began
     console.print(

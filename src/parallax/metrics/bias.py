@@ -19,7 +19,14 @@ part alone (Hajek mean ``sum w*y / sum w``). The interval is a bootstrap over in
 refitting both models per draw.
 
 Both parts assume answering at random *given* the covariates; a pull that depends on the unobserved score
-itself beyond them stays, and docs/metrics.md measures how much of it that leaves in the simulator.
+itself beyond them stays, and docs/metrics.md measures how much of it that leaves in the simulator. So the
+result also carries a sensitivity band: the figure if those not heard from were k points less satisfied
+than similar people who answered.
+
+When some invitees are marked ``followed_up`` (a random subsample of the non-respondents re-contacted by a
+follow-up wave), the correction is two-phase instead (``twophase``): online answers count as they are and
+the non-respondents' mean comes from the follow-up answers, which needs no assumption about why people
+skipped the online survey, only that answering the follow-up is at random given the covariates.
 
 Example:
     >>> hit, calm = {"disrupted": True}, {"disrupted": False}
@@ -28,43 +35,73 @@ Example:
     >>> r = correct_csat(invitees, samples=50)
     >>> r.naive, 58 < r.corrected < r.ipw < 70  # 60 in truth; both models are regularised
     (80.0, True)
+
+A follow-up phones half of the 50 who did not answer. The calm ones turn out half unhappy (answering was not
+at random given the records), so in truth 50 % are satisfied; two-phase finds it, AIPW could not:
+
+    >>> phoned = [Invitee(calm, True, 5.0, True)] * 4 + [Invitee(calm, True, 2.0, True)] * 4
+    >>> phoned += [Invitee(calm, False, None, True)] * 2 + [Invitee(hit, True, 2.0, True)] * 10
+    >>> phoned += [Invitee(hit, False, None, True)] * 5
+    >>> not_phoned = [Invitee(hit, False, None)] * 15 + [Invitee(calm, False, None)] * 10
+    >>> answered = [i for i in invitees if i.responded]
+    >>> r = correct_csat(answered + not_phoned + phoned, samples=50)
+    >>> r.method, r.naive, 45 < r.corrected < 55, r.followup_responded
+    ('two_phase', 80.0, True, 18)
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-MIN_PROPENSITY = 0.02
-NUMERIC_BINS = 10
-MAX_LEVELS = 60
-MAX_CROSS = 150  # levels of a two-way cross (route x cabin fits; route x airport does not)
+from parallax.metrics.bias_design import design_matrix
+from parallax.metrics.bias_models import outcome, propensity
+from parallax.metrics.twophase import Phases, fit_two_phase, two_phase_mean, unheard_shift
+
+MIN_ANSWERS = 10  # answers and non-answers needed for a model (online; and in the follow-up for two-phase)
+SENSITIVITY_POINTS = (5.0, 10.0)  # the "k points less satisfied" of the sensitivity band
+AT_RANDOM = "assumes answering at random given the records (no follow-up wave to check it)"
+FOLLOW_UP = "two-phase: assumes only that answering the follow-up is at random given the records"
 
 
 @dataclass(frozen=True)
 class Invitee:
-    """One invitation: what is known about the person and trip, whether they answered, and the answer."""
+    """One invitation: what is known about the person and trip, whether they answered, and the answer.
+
+    ``followed_up``: in the follow-up sample (re-contacted at random among those with no online answer);
+    ``responded`` then means answered the follow-up.
+    """
 
     features: Mapping[str, str | float | bool]
     responded: bool
     score: float | None
+    followed_up: bool = False
 
 
 @dataclass(frozen=True)
 class BiasCorrection:
     metric: str
-    naive: float
+    naive: float  # online answers only when there is a follow-up: what the survey says
     naive_ci: tuple[float, float]
     corrected: float
     corrected_ci: tuple[float, float]
     invited: int
-    responded: int
+    responded: int  # online answers
     note: str = ""
     ipw: float | None = None  # the inverse-probability-weighted mean alone (no outcome model)
-    method: str = "aipw"
+    method: str = "aipw"  # or "two_phase"
+    assumption: str = AT_RANDOM
+    # (k, corrected figure if those not heard from are k points below similar answerers)
+    sensitivity: tuple[tuple[float, float], ...] = ()
+    followed_up: int = 0
+    followup_responded: int = 0
+    # two-phase: how far non-respondents fall below what the online answers predict for them (points)
+    nonrespondent_gap: float | None = None
+    # two-phase: corrected_ci widened down by the band at k = nonrespondent_gap (the silent stay as far
+    # below the follow-up answers as those are below the online ones)
+    corrected_ci_with_gap: tuple[float, float] | None = None
 
 
 def satisfied(score: float) -> float:
@@ -96,76 +133,120 @@ def correct(
     seed: int = 0,
     refit: bool = False,
 ) -> BiasCorrection:
-    """Naive and AIPW-corrected means with bootstrap intervals over invitees.
+    """Naive and corrected means with bootstrap intervals over invitees: two-phase with a follow-up.
 
     ``refit=False`` keeps each invitee's fitted propensity and prediction across draws (fast; the interval
-    is conditional on the fitted models); ``refit=True`` refits both in every draw (slower, a little wider).
+    is conditional on the fitted models); ``refit=True`` refits both in every draw (slower, a little wider;
+    AIPW only).
     """
     answered = np.array([i.responded and i.score is not None for i in invitees])
-    if answered.sum() < 10 or (~answered).sum() < 10:
-        raise ValueError(
-            f"need at least 10 answers and 10 non-answers, got {answered.sum()} of {len(invitees)}"
-        )
+    called = np.array([i.followed_up for i in invitees])
     x = design_matrix([i.features for i in invitees])
     y = np.array([value(i.score) if i.score is not None else 0.0 for i in invitees])
-    p, m = _propensity(x, answered), _outcome(x, answered, y)
+    phases = Phases(answered & ~called, called, answered & called)
+    _require(phases.online, f"{phases.online.sum()} answers of {len(invitees)}")
+    heard = phases.by_call.sum()
+    if _enough(heard) and called.sum() - heard >= 2:  # both outcomes of the follow-up, for its propensity
+        return _two_phase(x, y, phases, value(0.0), metric, samples, seed)
+    note = "" if not called.any() else f"follow-up too small ({heard} of {called.sum()} answered): not used"
+    return _aipw(x, y, phases.online, value(0.0), metric, samples, seed, refit, note)
+
+
+def _enough(count: int) -> bool:
+    return int(count) >= MIN_ANSWERS
+
+
+def _require(online: np.ndarray, got: str) -> None:
+    if not _enough(online.sum()) or not _enough((~online).sum()):
+        raise ValueError(f"need at least {MIN_ANSWERS} answers and {MIN_ANSWERS} non-answers, got {got}")
+
+
+def _aipw(
+    x: np.ndarray,
+    y: np.ndarray,
+    answered: np.ndarray,
+    floor: float,
+    metric: str,
+    samples: int,
+    seed: int,
+    refit: bool,
+    note: str,
+) -> BiasCorrection:
+    everyone = np.ones(answered.size, bool)
+    p, m = propensity(x, everyone, answered), outcome(x[answered], y[answered], x)
     naive, ipw, corrected = _estimates(p, m, answered, y)
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(samples):
-        idx = rng.integers(0, len(invitees), len(invitees))
+        idx = rng.integers(0, answered.size, answered.size)
         a = answered[idx]
         if a.sum() < 2 or a.all():
             continue
         if refit:
-            p_draw, m_draw = _propensity(x[idx], a), _outcome(x[idx], a, y[idx])
+            p_draw, m_draw = propensity(x[idx], everyone, a), outcome(x[idx][a], y[idx][a], x[idx])
         else:
             p_draw, m_draw = p[idx], m[idx]
         draws.append(_estimates(p_draw, m_draw, a, y[idx]))
     arr = np.array(draws)
+    silent = ~answered
+    shifts = [
+        (k, float((m[silent] - np.maximum(m[silent] - k, floor)).sum()) / y.size) for k in SENSITIVITY_POINTS
+    ]
     return BiasCorrection(
         metric=metric,
         naive=round(naive, 4),
         naive_ci=_interval(arr[:, 0]),
         corrected=round(corrected, 4),
         corrected_ci=_interval(arr[:, 2]),
-        invited=len(invitees),
+        invited=answered.size,
         responded=int(answered.sum()),
+        note=note,
         ipw=round(ipw, 4),
+        sensitivity=tuple((k, round(corrected - shift, 4)) for k, shift in shifts),
+    )
+
+
+def _two_phase(
+    x: np.ndarray, y: np.ndarray, phases: Phases, floor: float, metric: str, samples: int, seed: int
+) -> BiasCorrection:
+    fit = fit_two_phase(x, y, phases)
+    corrected, stratum = two_phase_mean(y, phases, fit.p, fit.m)
+    online = phases.online
+    rng = np.random.default_rng(seed)
+    draws = []
+    for _ in range(samples):
+        idx = rng.integers(0, y.size, y.size)
+        drawn = Phases(online[idx], phases.called[idx], phases.by_call[idx])
+        if drawn.online.sum() < 2 or drawn.by_call.sum() < 2:
+            continue
+        draws.append((y[idx][drawn.online].mean(), two_phase_mean(y[idx], drawn, fit.p[idx], fit.m[idx])[0]))
+    arr = np.array(draws)
+    gap = float(fit.m_online[~online].mean() - stratum)
+    ci = _interval(arr[:, 1])
+    band = unheard_shift(phases, fit.m, max(gap, 0.0), floor)
+    return BiasCorrection(
+        metric=metric,
+        naive=round(float(y[online].mean()), 4),
+        naive_ci=_interval(arr[:, 0]),
+        corrected=round(corrected, 4),
+        corrected_ci=ci,
+        invited=y.size,
+        responded=int(online.sum()),
+        method="two_phase",
+        assumption=FOLLOW_UP,
+        sensitivity=tuple(
+            (k, round(corrected - unheard_shift(phases, fit.m, k, floor), 4)) for k in SENSITIVITY_POINTS
+        ),
+        followed_up=int(phases.called.sum()),
+        followup_responded=int(phases.by_call.sum()),
+        nonrespondent_gap=round(gap, 4),
+        corrected_ci_with_gap=(round(ci[0] - band, 4), ci[1]),
     )
 
 
 def _interval(values: np.ndarray) -> tuple[float, float]:
     low, high = np.percentile(values, [2.5, 97.5])
     return round(float(low), 4), round(float(high), 4)
-
-
-def _propensity(x: np.ndarray, answered: np.ndarray) -> np.ndarray:
-    from sklearn.linear_model import LogisticRegression
-
-    # Newton-Cholesky: many more invitees than columns, so each step is one small dense solve
-    model = LogisticRegression(max_iter=100, C=1.0, solver="newton-cholesky")
-    model.fit(x, answered)
-    return np.clip(model.predict_proba(x)[:, 1], MIN_PROPENSITY, 1.0)
-
-
-def _outcome(x: np.ndarray, answered: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Expected value for every invitee: a logistic model of the answer's value, fitted on those who answered.
-
-    The values are few (0/100 for a share; -100/0/100 for NPS), so a (multinomial) logistic regression gives
-    their probabilities and the prediction is the probability-weighted value: always inside the score's
-    range. A linear model would predict below 0 % satisfied for the worst-hit invitees, which happens to
-    pull the estimate towards the truth in the simulator but is no estimate of anything. Same shrinkage as
-    the propensity model (C = 1).
-    """
-    from sklearn.linear_model import LogisticRegression
-
-    levels = np.unique(y[answered])
-    if levels.size < 2:
-        return np.full(y.size, float(levels[0]) if levels.size else 0.0)
-    model = LogisticRegression(max_iter=100, C=1.0, solver="newton-cholesky")
-    model.fit(x[answered], y[answered])
-    return np.asarray(model.predict_proba(x) @ model.classes_, dtype=float)
 
 
 def _estimates(
@@ -176,62 +257,3 @@ def _estimates(
     ipw = float((w * y[answered]).sum() / w.sum())
     aipw = float(m.mean() + (w * (y[answered] - m[answered])).sum() / w.sum())
     return float(y[answered].mean()), ipw, aipw
-
-
-def design_matrix(rows: Sequence[Mapping[str, str | float | bool]]) -> np.ndarray:
-    """Booleans as 0/1, numbers as quantile-bin indicators (any shape of effect), text as one-hot.
-
-    Text attributes with more than MAX_LEVELS values (flight numbers, dates) are left out: they would
-    give every invitee a private weight.
-    """
-    keys = sorted({k for row in rows for k in row})
-    columns: list[np.ndarray] = []
-    texts: list[tuple[str, int]] = []
-    for key in keys:
-        values = [row.get(key) for row in rows]
-        columns.extend(_encode(values))
-        if all(isinstance(_parse(v), str | None) for v in values):
-            texts.append((key, len({str(v) for v in values})))
-    # Two-way crosses of text attributes: a failure often lives in a combination (route x cabin).
-    for k, (first, levels) in enumerate(texts):
-        for second, other_levels in texts[k + 1 :]:
-            if levels * other_levels > MAX_CROSS:
-                continue
-            columns.extend(
-                _encode([f"{row.get(first)}|{row.get(second)}" for row in rows], max_levels=MAX_CROSS)
-            )
-    if not columns:
-        return np.zeros((len(rows), 1))
-    return np.column_stack(columns)
-
-
-def _encode(values: list[str | float | bool | None], max_levels: int = MAX_LEVELS) -> list[np.ndarray]:
-    parsed = [_parse(v) for v in values]
-    present = [v for v in parsed if v is not None]
-    if present and all(isinstance(v, bool) for v in present):
-        return [np.array([1.0 if v else 0.0 for v in parsed])]
-    if present and all(isinstance(v, float) for v in present):
-        nums = np.array([v if isinstance(v, float) else np.nan for v in parsed])
-        edges = np.unique(np.nanquantile(nums, np.linspace(0, 1, NUMERIC_BINS + 1)[1:-1]))
-        binned = np.where(np.isnan(nums), -1, np.searchsorted(edges, nums, side="right"))
-        smooth = np.log1p(np.clip(np.nan_to_num(nums), 0, None))
-        bins = [(binned == b).astype(float) for b in range(1, len(edges) + 1)]
-        return [*bins, smooth, np.isnan(nums).astype(float)]
-    levels = sorted({str(v) for v in present})
-    if len(levels) > max_levels or len(levels) < 2:
-        return []
-    return [np.array([1.0 if str(v) == level else 0.0 for v in parsed]) for level in levels[1:]]
-
-
-def _parse(value: str | float | bool | None) -> str | float | bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return None if math.isnan(float(value)) else float(value)
-    text = value.strip()
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    try:
-        return float(text)
-    except ValueError:
-        return text or None

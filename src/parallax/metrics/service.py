@@ -25,6 +25,9 @@ from parallax.metrics.timing import LaggedAnswer, TimingLag, timing_lag
 HIDDEN_ATTRIBUTES = ("route", "airport", "cabin", "loyalty_tier")
 # Identifiers and free dates would give each invitee a private weight; they are not covariates.
 NOT_COVARIATES = frozenset({"flight_number", "trip_date", "respondent", "email", "booking_ref"})
+# The survey design, not covariates: who the non-response follow-up phoned, and which wave an answer is from.
+FOLLOWED_UP, WAVE = "followed_up", "survey_wave"
+DESIGN = frozenset({FOLLOWED_UP, WAVE})
 FRICTION_WINDOW = timedelta(days=14)
 
 
@@ -63,13 +66,16 @@ def _invitations(rows: Sequence[SurveyRow]) -> list[list[SurveyRow]]:
 def _invitee(rows: list[SurveyRow], contacts: dict[str, list[Contact]], score_type: str) -> Invitee:
     answer = next((r.score for r in rows if r.score_type == score_type and r.score is not None), None)
     features: dict[str, str | float | bool] = {
-        k: str(v) for r in rows for k, v in r.segments.items() if k not in NOT_COVARIATES
+        k: str(v) for r in rows for k, v in r.segments.items() if k not in NOT_COVARIATES | DESIGN
     }
+    design = {k: str(v).lower() for r in rows for k, v in r.segments.items() if k in DESIGN}
+    # in the follow-up sample when phoned and not answered online (an online answer counts as online)
+    called = design.get(FOLLOWED_UP) == "true" and design.get(WAVE) != "online"
     person = rows[0].person
     history = contacts.get(person, []) if person else []
     features["tickets_by_person"] = float(sum(c.kind == "ticket" for c in history))
     features["negative_voice_by_person"] = float(sum(c.negative and c.kind != "ticket" for c in history))
-    return Invitee(features, answer is not None, answer)
+    return Invitee(features, answer is not None, answer, called)
 
 
 def segment_counts(engine: Engine, workspace_id: str, attributes: Sequence[str]) -> dict[Key, Counts]:

@@ -46,6 +46,14 @@ class SurveyModel:
     invite_lag_h: tuple[float, float] = (2.0, 6.0)
     answer_median_h: float = 18.0
     answer_sigma: float = 1.1
+    # Non-response follow-up (two-phase sampling): a random share of those with no answer two days after the
+    # invite is phoned; off (0) in the default world. Answering the call still leans on the trip, less so.
+    followup_share: float = 0.0
+    followup_after_h: float = 48.0
+    followup_spread_h: float = 8.0  # the call comes within this many hours after followup_after_h
+    followup_base: float = 0.2
+    followup_per_csat: float = 0.175  # half the online pull of the score itself
+    followup_per_expected: float = 0.55  # half the online pull of the observable experience
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def survey_table(world: World) -> tuple[Table, np.ndarray]:
     invite, is_nps = invite[rows], is_nps[rows]
     pick = order[invite]  # index into the Surveys columns, per row
     trip = s.trip[pick]
-    answered = s.answered[pick]
+    answered = s.answered[pick] | s.by_phone[pick]
     who = pa.array(trips.customer[trip].astype(np.int64))
     people = customer_table(world)
     comments = strings(s.comment)
@@ -108,7 +108,15 @@ def survey_table(world: World) -> tuple[Table, np.ndarray]:
     where = pa.array(trip.astype(np.int64))
     for name in SURVEY_COLUMNS[8:]:
         table[name] = pc.take(per_trip[name], where)
+    if world.config.survey.followup_share > 0:
+        table.update(followup_columns(s.called[pick], s.by_phone[pick], answered))
     return table, trip
+
+
+def followup_columns(called: np.ndarray, by_phone: np.ndarray, answered: np.ndarray) -> Table:
+    """``followed_up`` (phoned as a non-respondent) and ``wave`` of the answer (online, follow_up, empty)."""
+    wave = np.where(by_phone, "follow_up", np.where(answered, "online", ""))
+    return {"followed_up": pa.array(called), "wave": strings(wave)}
 
 
 def ticket_table(world: World) -> Table:

@@ -82,6 +82,24 @@ def build_summary(world: World, counts: dict[str, int]) -> dict[str, Any]:
         "voice": _voice(world),
         "n_interactions_by_file": counts,
         "n_interactions": sum(counts.values()),
+    } | _followup(world)
+
+
+def _followup(world: World) -> dict[str, Any]:
+    """The non-response follow-up, when the world has one (n_responses and the rates above are online)."""
+    s, sat = world.surveys, world.trips.satisfied
+    if world.config.survey.followup_share <= 0:
+        return {}
+    online_non = ~s.answered
+    return {
+        "followup": {
+            "share": world.config.survey.followup_share,
+            "n_called": int(s.called.sum()),
+            "n_called_without_online_answer": int((s.called & online_non).sum()),
+            "n_answered": int(s.by_phone.sum()),
+            "true_pct_satisfied_online_non_respondents": _pct(sat[s.trip[online_non]]),
+            "naive_pct_satisfied_followup": _pct(sat[s.trip[s.by_phone]]),
+        }
     }
 
 

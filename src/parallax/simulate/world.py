@@ -7,7 +7,7 @@ from datetime import datetime
 
 import numpy as np
 
-from parallax.simulate.config import DEFAULT_START, WorldConfig
+from parallax.simulate.config import DEFAULT_START, SurveyModel, WorldConfig
 from parallax.simulate.events import Disruption, PlantedFailure, choose_disruption, plant_failures
 from parallax.simulate.mirror import MirrorSurvey, build_mirror
 from parallax.simulate.names import FIRST_NAMES
@@ -52,10 +52,19 @@ class World:
 
 
 def simulate_world(
-    seed: int = 7, days: int = 7, customers: int = 10_000, start: datetime = DEFAULT_START
+    seed: int = 7,
+    days: int = 7,
+    customers: int = 10_000,
+    start: datetime = DEFAULT_START,
+    followup: float = 0.0,
 ) -> World:
-    """Simulate a world; the same arguments always give the same world (see docs/simulator.md)."""
-    return simulate(WorldConfig(seed=seed, days=days, customers=customers, start=start))
+    """Simulate a world; the same arguments always give the same world (see docs/simulator.md).
+
+    ``followup``: the share of survey non-respondents phoned by a follow-up wave (0: none). The invites and
+    online answers are the same either way.
+    """
+    survey = SurveyModel(followup_share=followup)
+    return simulate(WorldConfig(seed=seed, days=days, customers=customers, start=start, survey=survey))
 
 
 def simulate(config: WorldConfig) -> World:
