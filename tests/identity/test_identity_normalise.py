@@ -64,3 +64,16 @@ def test_hash_depends_on_salt_and_kind() -> None:
     assert hash_ident(ident, "acme") != hash_ident(ident, "other")
     assert hash_ident(ident, "acme") != hash_ident(Ident("handle", "a@b.co"), "acme")
     assert len(hash_ident(ident)) == 64
+
+
+def test_a_whatsapp_number_is_an_account_even_when_it_is_not_a_valid_phone() -> None:
+    # On WhatsApp the sender's number is the account: two messages from it are one person, whether or not
+    # the number plan knows it. Anywhere else an invalid number links nobody.
+    bad = "+1 212 370 759 36"
+    assert identifiers_of(AuthorFields(channel="whatsapp", phone=bad)) == (
+        Ident("handle", "whatsapp:121237075936"),
+    )
+    assert identifiers_of(AuthorFields(channel="chat", phone=bad)) == ()
+    valid = identifiers_of(AuthorFields(channel="whatsapp", phone="+14155552671"))
+    assert valid == (Ident("phone", "+14155552671"),)
+    assert identifiers_of(AuthorFields(channel="whatsapp", phone="+12 34")) == ()

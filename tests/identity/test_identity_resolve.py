@@ -126,3 +126,45 @@ def test_workspaces_never_share_customers(session_factory: sessionmaker[Session]
         assert _owner(session, a) != _owner(session, b)
         assert len(repo.active_customers(session, workspace)) == 1
         assert len(repo.active_customers(session, "other")) == 1
+
+
+def test_a_post_naming_a_ticket_attaches_to_the_tickets_customer(
+    session_factory: sessionmaker[Session], workspace: str
+) -> None:
+    import pytest
+
+    pytest.importorskip("splink")
+    with session_factory() as session:
+        ticket, other, post = insert(
+            session,
+            workspace,
+            interaction(
+                "1",
+                channel="email",
+                author_email="aidan.silva@example.org",
+                author_name="Aidan Silva",
+                ticket_id="T000474",
+            ),
+            interaction(
+                "2",
+                1,
+                channel="email",
+                author_email="aidan.byrne@example.org",
+                author_name="Aidan Byrne",
+                ticket_id="T000101",
+            ),
+            interaction(
+                "3",
+                30,
+                channel="instagram",
+                kind="post",
+                author_handle="the.jetsetter.aidan",
+                text="They closed T000474 and told me something different. Unbelievable.",
+            ),
+        )
+        # Found only through the ticket it names (the post gives no name to search by).
+        first = resolve_ids(session, workspace, [ticket, other], NOW)
+        (attached,) = resolve_ids(session, workspace, [post], NOW)
+        session.commit()
+        assert attached.how == "probabilistic"
+        assert attached.customer_id == first[0].customer_id != first[1].customer_id

@@ -38,6 +38,15 @@ MENTIONED_REF = re.compile(
 )
 # A flight number a customer typed: an airline's two-letter code and one to four digits ('PX240', 'BA 117').
 MENTIONED_FLIGHT = re.compile(r"\b(?P<airline>[A-Z]{2}) ?(?P<number>[0-9]{1,4})\b")
+# A route a reviewer typed as two airport codes: 'JFK-LHR', 'Flew LHR to MAD'.
+MENTIONED_ROUTE = re.compile(r"\b(?P<origin>[A-Z]{3})(?:-| to )(?P<destination>[A-Z]{3})\b")
+# A code someone may have copied from a helpdesk: a few letters at most, then digits ('T000474', '#48213').
+# Only the workspace's own tickets count (``ticket_vocabulary``): a loyalty number or a year is not one.
+MENTIONED_CODE = re.compile(r"\b[A-Za-z]{0,3}[0-9]{4,10}\b")
+# People post about a trip on its day or the next; reviews come a few days later (review sites ask for the
+# date of travel; where a row does not carry it, a review is taken to be about a trip in the days before).
+POST_LAG_DAYS = 1
+REVIEW_LAG_DAYS = 3
 
 
 def _ascii(text: str) -> str:
@@ -75,6 +84,15 @@ class PersonRecord:
     days: tuple[str, ...]
     # Flight-days a booking-backed row (a survey, sent to the booking's email) puts this customer on.
     booked_trips: tuple[str, ...] = ()
+    # Route and day of travel ('LHR-AMS@2026-03-08'): a survey's trip date, else the days a post or a
+    # review may be about. Weaker than a flight-day (several flights a day), stronger than a route alone.
+    route_days: tuple[str, ...] = ()
+    # Those of rows that name no flight, nor fall on a route-day this customer is known to have flown:
+    # a trip whose flight is unknown. Two known flights on one route-day are two trips, not one.
+    loose_route_days: tuple[str, ...] = ()
+    # Helpdesk tickets this customer is on, and codes typed in their messages that may name one.
+    tickets: tuple[str, ...] = ()
+    mentioned_codes: tuple[str, ...] = ()
 
     def name_forms(self) -> tuple[str, ...]:
         """How people build handles and email local parts from this full name: ``annlee``, ``leeann``,
@@ -105,6 +123,15 @@ class PersonRecord:
             }
         return tuple(sorted(found))
 
+    def ticket_refs(self, known: frozenset[str]) -> tuple[str, ...]:
+        """This customer's tickets and the known tickets their messages name ('they closed T000474').
+
+        >>> PersonRecord(1, None, None, None, None, (), (), (), (), (), mentioned_codes=("T000474", "2026")
+        ...     ).ticket_refs(frozenset({"T000474"}))
+        ('T000474',)
+        """
+        return tuple(sorted(set(self.tickets) | (set(self.mentioned_codes) & known)))
+
     def as_row(self) -> dict[str, object]:
         return {
             "unique_id": self.key,
@@ -118,6 +145,8 @@ class PersonRecord:
             "routes": list(self.routes) or None,
             "days": list(self.days) or None,
             "booked_trips": list(self.booked_trips) or None,
+            "route_days": list(self.route_days) or None,
+            "loose_route_days": list(self.loose_route_days) or None,
             "name_forms": list(self.name_forms()) or None,
         }
 
@@ -125,6 +154,11 @@ class PersonRecord:
 def surname_vocabulary(records: Iterable[PersonRecord]) -> frozenset[str]:
     """Surnames people in this workspace give in full names: what a handle may spell out."""
     return frozenset(r.last_name for r in records if r.last_name and len(r.last_name) >= MIN_SURNAME)
+
+
+def ticket_vocabulary(records: Iterable[PersonRecord]) -> frozenset[str]:
+    """The workspace's tickets: the codes a message may name."""
+    return frozenset(t for r in records for t in r.tickets)
 
 
 def distinct_people(a: PersonRecord, b: PersonRecord) -> bool:
@@ -175,6 +209,35 @@ def _trips(view: InteractionView) -> set[str]:
     return {f"{code}@{day.isoformat()}" for code in flights for day in days}
 
 
+def _routes(view: InteractionView) -> set[str]:
+    """The route a tagger found; on review sites, also the routes typed in the text (not in shouted text,
+    where 'DUE TO BAD' would read as one)."""
+    routes = {str(view.segments["route"]).upper()} if view.segments.get("route") else set()
+    text = view.text or ""
+    if view.channel in REVIEW_CHANNELS and text.upper() != text:
+        routes |= {f"{m['origin']}-{m['destination']}" for m in MENTIONED_ROUTE.finditer(text)}
+    return routes
+
+
+def _route_days(view: InteractionView, routes: set[str]) -> set[str]:
+    """Route and day of travel: a survey's trip date, else the days before a post or a review."""
+    if view.segments.get("trip_date"):
+        days = [str(view.segments["trip_date"])[:10]]
+    else:
+        lag = REVIEW_LAG_DAYS if view.channel in REVIEW_CHANNELS else POST_LAG_DAYS
+        days = [(view.occurred_at.date() - timedelta(days=k)).isoformat() for k in range(lag + 1)]
+    return {f"{route}@{day}" for route in routes for day in days}
+
+
+def mentioned_codes(text: str | None) -> set[str]:
+    """Codes typed in a message that may be helpdesk tickets (checked against the known tickets later).
+
+    >>> sorted(mentioned_codes("They closed T000474, see #48213. Flight PX240 at 10:45"))
+    ['48213', 'T000474']
+    """
+    return {m.group(0).upper() for m in MENTIONED_CODE.finditer(text or "")}
+
+
 def mentioned_booking_refs(text: str | None) -> set[str]:
     """Booking refs a customer typed into a message.
 
@@ -207,17 +270,28 @@ def person_record(key: int, views: Iterable[InteractionView]) -> PersonRecord:
     routes: set[str] = set()
     days: set[str] = set()
     booked: set[str] = set()
+    route_days: set[str] = set()
+    flown: set[str] = set()
+    unflown: list[set[str]] = []
+    tickets: set[str] = set()
+    codes: set[str] = set()
     for view in views:
         if not view.inbound:
             continue
+        if view.ticket_id:
+            tickets.add(view.ticket_id.strip().upper())
+        codes |= mentioned_codes(view.text)
         if view.author_name and (name := name_key(view.author_name)):
             names[name] += 1
         stems |= _stems(view)
         refs |= mentioned_booking_refs(view.text)
         if view.booking_ref:
             refs.add(view.booking_ref.strip().upper())
-        if route := view.segments.get("route"):
-            routes.add(str(route).upper())
+        view_routes = _routes(view)
+        routes |= view_routes
+        view_route_days = _route_days(view, view_routes)
+        route_days |= view_route_days
+        (flown.update if _flights(view) else unflown.append)(view_route_days)
         days.add(view.occurred_at.date().isoformat())
         trips |= _trips(view)
         if view.channel == "survey" and view.segments.get("trip_date"):
@@ -236,4 +310,8 @@ def person_record(key: int, views: Iterable[InteractionView]) -> PersonRecord:
         routes=tuple(sorted(routes)),
         days=tuple(sorted(days)),
         booked_trips=tuple(sorted(booked)),
+        route_days=tuple(sorted(route_days)),
+        loose_route_days=tuple(sorted({rd for days in unflown if not days & flown for rd in days})),
+        tickets=tuple(sorted(tickets)),
+        mentioned_codes=tuple(sorted(codes - tickets)),
     )

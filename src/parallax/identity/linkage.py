@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from parallax.identity.features import PersonRecord, distinct_people, surname_vocabulary
+from parallax.identity.features import PersonRecord, distinct_people, surname_vocabulary, ticket_vocabulary
 from parallax.kit.errors import require
 
 # A link is accepted above this probability: precision matters more than recall when merging people.
@@ -24,7 +24,11 @@ MIN_RECORDS_FOR_U = 500
 PRIOR_MATCH_PROBABILITY = 0.0005
 # A rival candidate within this many bits (8x the odds) of the chosen one makes a link ambiguous.
 AMBIGUITY_MARGIN = 3.0
-COMPARISONS = ("name", "trips", "booking_refs", "routes", "days")
+# Routes: the same route on the day of travel, a route in common on other days, none in common. A post or
+# review is about a trip, and the booking side (surveys) records the same trips: when both name a route,
+# it is mostly the same route on the same day.
+ROUTE_M = [0.6, 0.2, 0.2]
+COMPARISONS = ("name", "trips", "booking_refs", "tickets", "routes", "days")
 
 
 @dataclass(frozen=True)
@@ -48,10 +52,14 @@ class Link:
 
 # A full name: a first name and a surname, neither a bare initial.
 _FULL = "length(first_name_{s}) > 1 and length(last_name_{s}) > 1"
+# A first name given in full beside a surname or its initial (not a one-word name such as 'NadiaSkyhopper').
+_GIVEN = "length(first_name_{s}) > 1 and last_name_{s} is not null"
+# The casts: a record scored alone (the incremental path) may have no name at all, an untyped NULL.
 _CONTAINS_FIRST = (
     "(length(first_name_{o}) >= 3 and (len(list_filter(coalesce(stems_{s}, []),"
-    " x -> contains(x, first_name_{o}))) > 0 or (last_name_{s} is null and first_name_{s} <> first_name_{o}"
-    " and contains(first_name_{s}, first_name_{o}))))"
+    " x -> contains(x, CAST(first_name_{o} AS VARCHAR)))) > 0 or (last_name_{s} is null"
+    " and first_name_{s} <> first_name_{o}"
+    " and contains(CAST(first_name_{s} AS VARCHAR), CAST(first_name_{o} AS VARCHAR)))))"
 )
 
 
@@ -69,6 +77,8 @@ NAME_LEVELS = (
         "names or handles give different people",
         f"({_FULL.format(s='l')} and {_FULL.format(s='r')}"
         " and (first_name_l <> first_name_r or last_name_l <> last_name_r))"
+        # 'Jonas C.' is not Julia Chen: first names given in full beside a surname (or its initial) differ.
+        f" or ({_GIVEN.format(s='l')} and {_GIVEN.format(s='r')} and first_name_l <> first_name_r)"
         " or substr(last_name_l, 1, 1) <> substr(last_name_r, 1, 1)"
         " or substr(first_name_l, 1, 1) <> substr(first_name_r, 1, 1)"
         " or not list_has_any(surnames_l, surnames_r)",
@@ -154,6 +164,26 @@ def _trips_comparison(cl: Any, cll: Any) -> Any:
     )
 
 
+_LOOSE_ROUTE_DAY = (
+    "list_has_any(loose_route_days_l, route_days_r) or list_has_any(loose_route_days_r, route_days_l)"
+)
+
+
+def _routes_comparison(cl: Any, cll: Any) -> Any:
+    """A route flown on the same day (a post or review about LHR-AMS the day after a survey's LHR-AMS
+    trip), else a route in common at any time: frequent flyers share routes with many people. The day
+    counts only where one side's flight is unknown: two surveys on one route-day name two flights."""
+    levels = [
+        cll.NullLevel("routes"),
+        cll.CustomLevel(_LOOSE_ROUTE_DAY, "same route on the day of travel"),
+        cll.ArrayIntersectLevel("routes", 1).configure(label_for_charts="a route in common"),
+        cll.ElseLevel(),
+    ]
+    return cl.CustomComparison(levels, output_column_name="routes").configure(
+        m_probabilities=ROUTE_M, u_probabilities=[0.005, 0.075, 0.92]
+    )
+
+
 def _comparisons() -> list[Any]:
     """Comparison levels, best first, with m (if same person) and prior u (if different people)."""
     cl = require("splink.comparison_library", "identity")
@@ -164,10 +194,13 @@ def _comparisons() -> list[Any]:
         cl.ArrayIntersectAtSizes("booking_refs", [1]).configure(
             m_probabilities=[0.5, 0.5], u_probabilities=[0.00002, 0.99998]
         ),
-        # Frequent flyers share routes and days with many people: one level each, modest weight.
-        cl.ArrayIntersectAtSizes("routes", [1]).configure(
-            m_probabilities=[0.5, 0.5], u_probabilities=[0.08, 0.92]
+        # A ticket is one customer's: a message naming it ('they closed T000474') is from that customer,
+        # as a booking ref typed in a message is that booking's (same m and prior u).
+        cl.ArrayIntersectAtSizes("tickets", [1]).configure(
+            m_probabilities=[0.5, 0.5], u_probabilities=[0.00002, 0.99998]
         ),
+        _routes_comparison(cl, cll),
+        # Frequent flyers are active on many days: one level, modest weight.
         cl.ArrayIntersectAtSizes("days", [1]).configure(
             m_probabilities=[0.5, 0.5], u_probabilities=[0.1, 0.9]
         ),
@@ -183,6 +216,8 @@ def _blocking_rules() -> list[Any]:
         block_on("stems", arrays_to_explode=["stems"]),
         block_on("booking_refs", arrays_to_explode=["booking_refs"]),
         block_on("trips", arrays_to_explode=["trips"]),
+        block_on("tickets", arrays_to_explode=["tickets"]),
+        block_on("route_days", arrays_to_explode=["route_days"]),
     ]
 
 
@@ -201,8 +236,12 @@ def settings() -> Any:
 
 
 def _rows(records: Sequence[PersonRecord]) -> list[dict[str, object]]:
-    vocabulary = surname_vocabulary(records)
-    return [r.as_row() | {"surnames": list(r.surnames(vocabulary)) or None} for r in records]
+    vocabulary, tickets = surname_vocabulary(records), ticket_vocabulary(records)
+    return [
+        r.as_row()
+        | {"surnames": list(r.surnames(vocabulary)) or None, "tickets": list(r.ticket_refs(tickets)) or None}
+        for r in records
+    ]
 
 
 def _frame(records: Sequence[PersonRecord]) -> Any:

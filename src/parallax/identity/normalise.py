@@ -31,6 +31,10 @@ HANDLE_CHARS = re.compile(r"[^a-z0-9_.]")
 # Channels where the author handle is a public account on that platform; other channels' handles are
 # free-text names (a review site's display name is not an account key).
 HANDLE_PLATFORMS = frozenset({"twitter", "facebook", "instagram", "app_store", "forum", "review"})
+# On WhatsApp the sender's number is their account: the same number is the same account even when it is
+# not a valid phone number (which is then never linked as a phone, on any other channel).
+MESSENGER_ACCOUNTS = frozenset({"whatsapp"})
+MIN_ACCOUNT_DIGITS = 8
 
 
 @dataclass(frozen=True, order=True)
@@ -89,6 +93,22 @@ def normalise_code(raw: str) -> str | None:
     return code if len(code) >= 4 else None
 
 
+def _messenger_account(fields: AuthorFields, default_region: str) -> Ident | None:
+    """A messenger account named by a number that is not a valid phone: ``whatsapp:12123707593``.
+
+    >>> _messenger_account(AuthorFields("whatsapp", phone="+1 212 370 759 36"), "US")
+    Ident(kind='handle', value='whatsapp:121237075936')
+    >>> _messenger_account(AuthorFields("whatsapp", phone="+14155552671"), "US") is None  # a phone
+    True
+    """
+    if fields.channel not in MESSENGER_ACCOUNTS or not fields.phone:
+        return None
+    if normalise_phone(fields.phone, default_region):
+        return None
+    digits = re.sub(r"[^0-9]", "", fields.phone)
+    return Ident("handle", f"{fields.channel}:{digits}") if len(digits) >= MIN_ACCOUNT_DIGITS else None
+
+
 def identifiers_of(fields: AuthorFields, default_region: str = "US") -> tuple[Ident, ...]:
     """Every deterministic identifier an interaction's author fields yield, sorted and de-duplicated."""
     found: set[Ident] = set()
@@ -101,6 +121,8 @@ def identifiers_of(fields: AuthorFields, default_region: str = "US") -> tuple[Id
     for kind, value in candidates:
         if value:
             found.add(Ident(kind, value))
+    if account := _messenger_account(fields, default_region):
+        found.add(account)
     platform = fields.platform or fields.channel
     if fields.handle and platform in HANDLE_PLATFORMS:
         # A handle that is really an email address (chat widgets do this) is linked as the email.

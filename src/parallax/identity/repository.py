@@ -193,14 +193,22 @@ def ticket_owner(session: Session, workspace_id: str, ticket_id: str) -> int | N
 
 
 def candidate_customers(
-    session: Session, workspace_id: str, names: Sequence[str], refs: Sequence[str], limit: int = 20
+    session: Session,
+    workspace_id: str,
+    names: Sequence[str],
+    refs: Sequence[str],
+    limit: int = 20,
+    tickets: Sequence[str] = (),
 ) -> list[int]:
-    """Customers worth a probabilistic look: same author name or a booking ref the new record mentions."""
+    """Customers worth a probabilistic look: same author name, or a booking ref or ticket the new record
+    mentions."""
     clauses = []
     if names:
         clauses.append(func.lower(Interaction.author_name).in_(list(names)))
     if refs:
         clauses.append(Interaction.booking_ref.in_(list(refs)))
+    if tickets:
+        clauses.append(Interaction.ticket_id.in_(list(tickets)))
     if not clauses:
         return []
     query = (

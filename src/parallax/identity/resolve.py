@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from parallax.identity import repository as repo
-from parallax.identity.features import mentioned_booking_refs, name_key, person_record
+from parallax.identity.features import mentioned_booking_refs, mentioned_codes, name_key, person_record
 from parallax.identity.merges import is_vetoed, merge, vetoed_pairs
 from parallax.identity.normalise import hash_ident, redact
 from parallax.identity.views import InteractionView
@@ -85,12 +85,14 @@ def _join_owners(
 
 
 def _probabilistic(session: Session, workspace_id: str, view: InteractionView, now: datetime) -> int | None:
-    """Score the new author against the few customers sharing a name or a booking ref with them."""
+    """Score the new author against the few customers sharing a name with them, or owning a booking ref or
+    a ticket they mention."""
     from parallax.identity.linkage import score_candidates
 
     names = [view.author_name.strip().lower()] if view.author_name else []
     refs = sorted(mentioned_booking_refs(view.text))
-    candidates = repo.candidate_customers(session, workspace_id, names, refs)
+    tickets = sorted(mentioned_codes(view.text))
+    candidates = repo.candidate_customers(session, workspace_id, names, refs, tickets=tickets)
     if not candidates:
         return None
     canon = sorted({repo.canonical_id(session, workspace_id, c) for c in candidates})
