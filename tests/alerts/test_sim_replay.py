@@ -7,7 +7,17 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from parallax.stream.sim_replay import AlertSeen, ReplayResult, _by_minute, markdown, storm_effect
+from parallax.alerts.flight_status import FlightStatus
+from parallax.stream.sim_replay import (
+    AlertSeen,
+    ReplayResult,
+    _by_minute,
+    markdown,
+    replay_ops,
+    storm_effect,
+    storm_hit_report,
+    world_flight_statuses,
+)
 
 START = datetime(2026, 3, 2)
 
@@ -57,3 +67,72 @@ def test_delays_false_alerts_and_table() -> None:
     assert "| 7 | 2026-03-03 06:00 | topic:in_flight\\|route:AMS-LHR |  | planted failure |" in table
     silent = ReplayResult(onset, onset, 7.0, 0, (), None)
     assert silent.detection_delay is None and silent.effect_delay is None
+
+
+def _ops_world() -> SimpleNamespace:
+    """Three scheduled flights: AMS-LHR at 06:00 (cancelled, storm), LHR-AMS at 05:00, CDG-LHR at 07:00."""
+    from parallax.simulate.network import ROUTE_CODES
+
+    routes = np.array([ROUTE_CODES.index(r) for r in ("AMS-LHR", "LHR-AMS", "CDG-LHR")])
+    schedule = SimpleNamespace(
+        route=routes,
+        departure_h=np.array([6.0, 5.0, 7.0]),
+        flight_codes=lambda: np.array(["PX1", "PX2", "PX3"]),
+    )
+    ops = SimpleNamespace(
+        delay_min=np.array([0.0, 150.0, 10.0]),
+        cancelled=np.array([True, False, False]),
+        storm=np.array([True, True, False]),
+    )
+    return SimpleNamespace(schedule=_Sized(schedule, 3), ops=ops, config=SimpleNamespace(start=START))
+
+
+class _Sized(SimpleNamespace):
+    def __init__(self, inner: SimpleNamespace, n: int) -> None:
+        super().__init__(**vars(inner))
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def test_the_flight_status_feed_reports_every_flight_at_its_departure() -> None:
+    world = _ops_world()
+    statuses = world_flight_statuses(world)
+    assert [s.flight for s in statuses] == ["PX2", "PX1", "PX3"]  # in time order
+    assert statuses[0].scheduled == START + timedelta(hours=5) and statuses[0].delay_min == 150.0
+    assert (statuses[1].origin, statuses[1].destination, statuses[1].cancelled) == ("AMS", "LHR", True)
+    assert storm_hit_report(world) == START + timedelta(hours=5)  # the earlier of the two storm flights
+
+
+def test_ops_alerts_are_judged_on_the_storms_airports_and_window() -> None:
+    def burst(origin: str, at: datetime) -> list[FlightStatus]:
+        return [
+            FlightStatus("acme", f"PX{i}", origin, "LHR", at + timedelta(minutes=i), 0, True)
+            for i in range(5)
+        ]
+
+    storm_at = START + timedelta(hours=30)
+    window = (START + timedelta(hours=27), START + timedelta(hours=60))
+    calm = [  # punctual flights at LHR in between: its first run ends
+        FlightStatus("acme", f"PX{100 + i}", "DUB", "LHR", START + timedelta(hours=12, minutes=10 * i))
+        for i in range(20)
+    ]
+    feed = burst("FCO", START + timedelta(hours=10)) + calm + burst("AMS", storm_at)
+    seen = replay_ops(feed, {"AMS"}, window)
+    by_airport = {(o.airport, o.at.hour): o.verdict for o in seen}
+    # FCO's burst is before the window; AMS's is the storm, and LHR's second alert names AMS flights
+    assert by_airport == {
+        ("FCO", 10): "false",
+        ("LHR", 10): "false",
+        ("AMS", 6): "storm",
+        ("LHR", 6): "storm",
+    }
+    onset = START + timedelta(hours=29)
+    result = ReplayResult(onset, onset, 7.0, 0, (), None, seen, onset - timedelta(minutes=30))
+    assert result.ops_false == 2 and result.ops_delay == timedelta(minutes=63)
+    assert result.ops_hit_delay == timedelta(minutes=93)
+    table = markdown("parallax eval stream-sim --seed 7", [(7, ("AMS", "CDG"), result)])
+    assert "| 7 | 03-03 04:30 | 03-03 06:03 | +63 min | +93 min | 2 |" in table
+    named = ", ".join(f"PX{i} AMS-LHR cancelled" for i in range(4))  # the run so far: the burst's first four
+    assert f"| 7 | 2026-03-03 06:03 | AMS | {named} | storm |" in table

@@ -312,6 +312,11 @@ def eval_stream_sim(
         for alert in result.alerts:
             about = ", ".join(alert.entities[:3])
             console.print(f"  {alert.verdict:>15} {alert.at:%Y-%m-%d %H:%M} {alert.key} {about}")
+        for ops in result.ops_alerts:
+            flights = ", ".join(ops.flights[:3])
+            console.print(
+                f"  {'ops ' + ops.verdict:>15} {ops.at:%Y-%m-%d %H:%M} airport {ops.airport}: {flights}"
+            )
     if write:
         seeds = " ".join(f"--seed {s}" for s in seed)
         command = f"parallax eval stream-sim {seeds} --days {days} --customers {customers}"

@@ -15,6 +15,12 @@ complain about a flight when it is cancelled or delayed at departure (or after l
 starts at night is felt when the morning's flights leave. The *effect* is therefore read from the
 simulator's truth: the moment by which ``EFFECT_SHARE`` of the storm-hit customers' first complaints have
 been posted (a handful of early complaints from the evening's last arrivals does not set the clock).
+
+The airline's flight-status feed is replayed too, as a separate input (``alerts/flight_status.py``): every
+scheduled flight is reported at its scheduled departure with the delay or cancellation the simulator gave
+it, and the ops alerts are judged on their own (about the storm when their disrupted flights touch a storm
+airport, inside the same window), timed from the storm's start and from the feed's first storm-hit flight.
+The complaint figures do not use the feed.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from typing import Any
 import numpy as np
 
 from parallax.alerts.engine import SpikeEngine
+from parallax.alerts.flight_status import FlightStatus
+from parallax.alerts.ops_alerts import FlightStatusEngine
 from parallax.kit.clock import to_naive_utc
+from parallax.simulate.network import ROUTES
 from parallax.stream.enrichment import StreamEnricher
 
 DISRUPTION_WORDS = ("delay", "cancel", "disruption", "missed")  # matched inside topic names
@@ -49,6 +58,20 @@ class AlertSeen:
 
 
 @dataclass(frozen=True)
+class OpsSeen:
+    """A new alert from the flight-status feed."""
+
+    at: datetime
+    airport: str
+    flights: tuple[str, ...]  # the disrupted flights that raised it
+    true: bool
+
+    @property
+    def verdict(self) -> str:
+        return "storm" if self.true else "false"
+
+
+@dataclass(frozen=True)
 class ReplayResult:
     onset: datetime
     end: datetime
@@ -56,6 +79,8 @@ class ReplayResult:
     interactions: int
     alerts: tuple[AlertSeen, ...]
     effect: datetime | None = None  # when the storm's complaints began, from the simulator's truth
+    ops_alerts: tuple[OpsSeen, ...] = ()
+    ops_hit: datetime | None = None  # the feed's first storm-hit flight (its scheduled departure)
 
     @property
     def first_true(self) -> datetime | None:
@@ -80,6 +105,26 @@ class ReplayResult:
     @property
     def false_per_week(self) -> float:
         return self.false_alerts / (self.days / 7.0)
+
+    @property
+    def first_ops(self) -> datetime | None:
+        return min((a.at for a in self.ops_alerts if a.true), default=None)
+
+    @property
+    def ops_delay(self) -> timedelta | None:
+        """First ops alert about the storm minus the storm's start."""
+        return None if self.first_ops is None else self.first_ops - self.onset
+
+    @property
+    def ops_hit_delay(self) -> timedelta | None:
+        """First ops alert about the storm minus the feed's first storm-hit flight."""
+        if self.first_ops is None or self.ops_hit is None:
+            return None
+        return self.first_ops - self.ops_hit
+
+    @property
+    def ops_false(self) -> int:
+        return sum(not a.true for a in self.ops_alerts)
 
 
 def world_payloads(world: Any, workspace_id: str = "acme") -> list[dict[str, Any]]:
@@ -134,6 +179,50 @@ def storm_effect(world: Any, lead: timedelta, grace: timedelta) -> datetime | No
     return to_naive_utc(world.config.start) + timedelta(hours=float(at))
 
 
+def world_flight_statuses(world: Any, workspace_id: str = "acme") -> list[FlightStatus]:
+    """Every scheduled flight of a simulated world as the status feed reports it at its departure time."""
+    start = to_naive_utc(world.config.start)
+    schedule, ops = world.schedule, world.ops
+    codes = schedule.flight_codes()
+    statuses = [
+        FlightStatus(
+            workspace_id,
+            str(codes[i]),
+            ROUTES[int(schedule.route[i])].origin,
+            ROUTES[int(schedule.route[i])].destination,
+            start + timedelta(hours=float(schedule.departure_h[i])),
+            float(ops.delay_min[i]),
+            bool(ops.cancelled[i]),
+        )
+        for i in range(len(schedule))
+    ]
+    return sorted(statuses, key=lambda s: s.scheduled)
+
+
+def storm_hit_report(world: Any) -> datetime | None:
+    """When the feed first reports a storm-hit flight (it may leave before the storm, to land in it)."""
+    hit = np.flatnonzero(np.asarray(world.ops.storm))
+    if hit.size == 0:
+        return None
+    first = float(np.asarray(world.schedule.departure_h)[hit].min())
+    return to_naive_utc(world.config.start) + timedelta(hours=first)
+
+
+def replay_ops(
+    statuses: list[FlightStatus], airports: set[str], window: tuple[datetime, datetime]
+) -> tuple[OpsSeen, ...]:
+    """Run the status feed through a fresh ops engine; an alert is about the storm when it is inside
+    ``window`` and its disrupted flights touch one of the storm's ``airports``."""
+    seen = []
+    for alert in FlightStatusEngine().process_batch(statuses):
+        if not alert.is_new:
+            continue
+        signal = alert.signal
+        true = bool(signal.airports & airports) and window[0] <= signal.at <= window[1]
+        seen.append(OpsSeen(signal.at, signal.airport, signal.described(), true))
+    return tuple(seen)
+
+
 def _by_minute(payloads: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     return [
         list(g) for _, g in groupby(payloads, key=lambda r: r["occurred_at"].replace(second=0, microsecond=0))
@@ -168,7 +257,12 @@ def replay(
             planted = not true and any(f"{kind}:{value}" in name for kind, value in failures)
             seen.append(AlertSeen(at, name, outcome.signal.key.topic, entities, true, planted))
     effect = storm_effect(world, lead, grace)
-    return ReplayResult(onset, end, world.config.days, len(payloads), tuple(seen), effect)
+    ops = replay_ops(
+        world_flight_statuses(world), set(world.disruption.airports), (onset - lead, end + grace)
+    )
+    return ReplayResult(
+        onset, end, world.config.days, len(payloads), tuple(seen), effect, ops, storm_hit_report(world)
+    )
 
 
 def _minutes(delta: timedelta | None) -> str:
@@ -182,7 +276,9 @@ def summary(seed: int, airports: tuple[str, ...], result: ReplayResult) -> str:
         f"seed {seed}: storm over {', '.join(airports)} from {result.onset:%Y-%m-%d %H:%M} (complaints from "
         f"{effect}); {result.interactions} interactions; first true alert {_minutes(result.detection_delay)} "
         f"from the storm's start, {_minutes(result.effect_delay)} from its complaints; "
-        f"{result.false_alerts} false alerts ({result.false_per_week:.1f} per simulated week)"
+        f"{result.false_alerts} false alerts ({result.false_per_week:.1f} per simulated week); flight-status "
+        f"feed: first ops alert {_minutes(result.ops_delay)} from the storm's start, "
+        f"{_minutes(result.ops_hit_delay)} from its first storm-hit flight, {result.ops_false} false"
     )
 
 
@@ -207,6 +303,35 @@ def markdown(command: str, runs: list[tuple[int, tuple[str, ...], ReplayResult]]
             f"| {_minutes(r.detection_delay)} | {_minutes(r.effect_delay)} | {r.false_alerts} "
             f"| {r.false_per_week:.1f} |"
         )
+    lines += [
+        "",
+        "Flight-status feed (a separate input: every flight reported at its scheduled departure; "
+        "ops alerts per airport, not counted above):",
+        "",
+        "| seed | first storm-hit flight | first ops alert | from start | from first storm-hit flight "
+        "| false ops alerts |",
+        "|---|---|---|---|---|---|",
+    ]
+    for seed, _, r in runs:
+        hit = "-" if r.ops_hit is None else f"{r.ops_hit:%m-%d %H:%M}"
+        first = "-" if r.first_ops is None else f"{r.first_ops:%m-%d %H:%M}"
+        lines.append(
+            f"| {seed} | {hit} | {first} | {_minutes(r.ops_delay)} | {_minutes(r.ops_hit_delay)} "
+            f"| {r.ops_false} |"
+        )
+    lines += [
+        "",
+        "Each world's first three ops alerts about the storm and every false one (one alert per airport and "
+        "incident):",
+        "",
+        "| seed | ops alert at | airport | disrupted flights | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for seed, _, r in runs:
+        storm = [o for o in r.ops_alerts if o.true][:3]
+        for o in sorted([*storm, *(o for o in r.ops_alerts if not o.true)], key=lambda o: o.at):
+            flights = ", ".join(o.flights[:4]) + (", ..." if len(o.flights) > 4 else "")
+            lines.append(f"| {seed} | {o.at:%Y-%m-%d %H:%M} | {o.airport} | {flights} | {o.verdict} |")
     lines += ["", "| seed | alert at | key | entities | verdict |", "|---|---|---|---|---|"]
     for seed, _, r in runs:
         for a in r.alerts:

@@ -1,0 +1,178 @@
+"""The airline's flight-status feed as a second input: is an airport's operation disrupted right now?
+
+Complaints come after the fact: a customer complains when their flight is cancelled or hours late, and a
+storm's first minutes of complaints look like one ordinary cancelled flight's (docs/realtime.md). The
+operation itself says more, sooner: a flight-status feed reports every flight as it is due to leave (on
+time, delayed so many minutes, or cancelled), and in a storm most of an airport's flights are disrupted
+where ordinarily about one in fifty is. This module reads that feed; it is a separate signal from the
+complaint detectors and its alerts say so.
+
+*Disrupted* is cancelled or delayed at least ``min_delay`` minutes (2 hours: the delay from which EU261
+owes passengers care on short flights, a line airlines already report on).
+
+Per airport a Bernoulli CUSUM (Page, 1954) over the flights that leave or reach it, in the order they are
+reported: each disrupted flight adds ``log(p1 / p0)``, each other one ``log((1 - p1) / (1 - p0))``, where
+``p0`` is the airport's own disrupted share (learned, starting from a prior) and ``p1`` the share in a
+disruption (half the flights). The sum is floored at zero and capped at the threshold, so it forgets a
+long disruption within a few normal flights and re-arms for the next one. Crossing the threshold
+``ln(1000)`` means the flights since the run began are a thousand times likelier under "half of them
+disrupted" than under the airport's usual share: two disrupted flights in a row where it is usually
+under 1.6 %, three among four where it is usually 2 %.
+
+Example:
+    >>> from datetime import datetime
+    >>> monitor = FlightStatusMonitor()
+    >>> at = datetime(2026, 3, 5, 7, 0)
+    >>> late = [FlightStatus("acme", f"PX{n}", "AMS", "LHR", at, delay_min=180) for n in range(200, 204)]
+    >>> [len(monitor.observe(s)) for s in late]  # a fresh airport's usual share is the prior's 5 %
+    [0, 0, 0, 2]
+    >>> signal = monitor.observe(late[0])[0]
+    >>> signal.headline(), signal.described()[0]
+    ('5 flights at AMS cancelled or delayed (usually 12.0% of its flights)', 'PX200 AMS-LHR +180 min')
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FlightStatus:
+    """One flight as the feed reports it when it is due to leave (times are naive UTC)."""
+
+    workspace_id: str
+    flight: str
+    origin: str
+    destination: str
+    scheduled: datetime  # scheduled departure: when the feed reports the flight
+    delay_min: float = 0.0
+    cancelled: bool = False
+
+    def disrupted(self, min_delay: float) -> bool:
+        return self.cancelled or self.delay_min >= min_delay
+
+    def describe(self) -> str:
+        state = "cancelled" if self.cancelled else f"+{self.delay_min:.0f} min"
+        return f"{self.flight} {self.origin}-{self.destination} {state}"
+
+
+class AirportCusum:
+    """Bernoulli CUSUM of one airport's disrupted flights; small, picklable state."""
+
+    def __init__(
+        self,
+        p1: float = 0.5,
+        threshold: float = math.log(1000.0),
+        prior_rate: float = 0.05,
+        prior_weight: float = 50.0,
+        run_memory: int = 12,
+    ) -> None:
+        self.p1 = p1
+        self.threshold = threshold
+        self.prior_rate = prior_rate
+        self.prior_weight = prior_weight
+        self.run_memory = run_memory
+        self._level = 0.0
+        self._flights = 0
+        self._disrupted = 0
+        # The disrupted flights of the current run: since the level was last 0 (the run's number counts them).
+        self._run: deque[FlightStatus] = deque(maxlen=run_memory)
+        self._runs = 0
+
+    def base_rate(self) -> float:
+        """The airport's usual disrupted share: its history, shrunk towards the prior."""
+        prior = self.prior_rate * self.prior_weight
+        return (self._disrupted + prior) / (self._flights + self.prior_weight)
+
+    @property
+    def level(self) -> float:
+        return self._level
+
+    @property
+    def run(self) -> tuple[FlightStatus, ...]:
+        return tuple(self._run)
+
+    @property
+    def run_number(self) -> int:
+        """Which run the level is in (or last was): one run of disrupted flights is one incident."""
+        return self._runs
+
+    def update(self, disrupted: bool, status: FlightStatus) -> bool:
+        """Add one reported flight; True when the level reaches the threshold (the airport is disrupted)."""
+        p0 = min(self.base_rate(), self.p1 / 2.0)  # a chronically bad airport still needs a clear rise
+        step = math.log(self.p1 / p0) if disrupted else math.log((1.0 - self.p1) / (1.0 - p0))
+        alarmed = self._level >= self.threshold
+        self._runs += self._level == 0.0 and step > 0.0
+        self._level = min(self.threshold, max(0.0, self._level + step))
+        if self._level == 0.0:
+            self._run.clear()
+        elif disrupted:
+            self._run.append(status)
+        if not alarmed:  # the usual share is learned from usual days: a storm does not become the norm
+            self._flights += 1
+            self._disrupted += disrupted
+        return self._level >= self.threshold
+
+
+@dataclass(frozen=True)
+class OpsSignal:
+    """An airport whose recent flights are disrupted far beyond its usual share."""
+
+    workspace_id: str
+    airport: str
+    at: datetime
+    flights: tuple[FlightStatus, ...]  # the disrupted flights of the run, oldest first (the last dozen)
+    base_rate: float
+    run: int = 0  # the airport's run number: signals of one run are one incident
+
+    @property
+    def airports(self) -> frozenset[str]:
+        """Every airport the disrupted flights leave or reach."""
+        return frozenset(a for f in self.flights for a in (f.origin, f.destination))
+
+    def described(self) -> tuple[str, ...]:
+        return tuple(f.describe() for f in self.flights)
+
+    @property
+    def key(self) -> str:
+        return f"ops:disrupted|airport:{self.airport}"
+
+    def headline(self) -> str:
+        return (
+            f"{len(self.flights)} flights at {self.airport} cancelled or delayed "
+            f"(usually {self.base_rate:.1%} of its flights)"
+        )
+
+
+@dataclass
+class FlightStatusMonitor:
+    """One CUSUM per airport of a workspace; every reported flight counts at both of its ends."""
+
+    min_delay: float = 120.0
+    prototype: AirportCusum = field(default_factory=AirportCusum)
+    _airports: dict[str, AirportCusum] = field(default_factory=dict)
+
+    def observe(self, status: FlightStatus) -> list[OpsSignal]:
+        disrupted = status.disrupted(self.min_delay)
+        signals = []
+        for airport in (status.origin, status.destination):
+            cusum = self._airports.get(airport)
+            if cusum is None:
+                cusum = self._airports[airport] = _fresh(self.prototype)
+            base = cusum.base_rate()
+            if cusum.update(disrupted, status) and disrupted:
+                signal = OpsSignal(
+                    status.workspace_id, airport, status.scheduled, cusum.run, base, cusum.run_number
+                )
+                signals.append(signal)
+        return signals
+
+
+def _fresh(prototype: AirportCusum) -> AirportCusum:
+    memory = prototype.run_memory
+    return AirportCusum(
+        prototype.p1, prototype.threshold, prototype.prior_rate, prototype.prior_weight, memory
+    )

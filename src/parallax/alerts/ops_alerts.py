@@ -1,0 +1,73 @@
+"""Operational alerts from the flight-status feed: statuses in, one alert per disrupted airport out.
+
+Kept apart from the complaint engine on purpose: an ops alert says what the operation did ("4 flights at
+AMS cancelled or delayed"), a complaint alert what customers say, and each is judged on its own clock.
+Grouping: an airport's signals belong to one incident while its CUSUM stays above zero (one run of
+disrupted flights, however long, and across a night without flights); only a new run, after its flights
+were back to normal, raises a new alert. A grouping by time since the last signal split one storm into
+several alerts at airports with a flight every hour or two. Pure and picklable, so it checkpoints like
+:class:`~parallax.alerts.engine.SpikeEngine`.
+
+Example:
+    >>> from datetime import datetime, timedelta
+    >>> engine = FlightStatusEngine()
+    >>> t = datetime(2026, 3, 5, 7, 0)
+    >>> at = [t + timedelta(minutes=10 * n) for n in range(6)]
+    >>> feed = [FlightStatus("acme", f"PX{n}", "AMS", "BCN", when, 0, True) for n, when in enumerate(at)]
+    >>> [(a.signal.airport, a.is_new) for a in engine.process_batch(feed)]
+    [('AMS', True), ('BCN', True), ('AMS', False), ('BCN', False), ('AMS', False), ('BCN', False)]
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+
+from parallax.alerts.flight_status import FlightStatus, FlightStatusMonitor, OpsSignal
+
+
+@dataclass(frozen=True)
+class OpsAlert:
+    """A signal and whether it opened a new incident (a new alert) or joined the airport's open one."""
+
+    signal: OpsSignal
+    is_new: bool
+    incident: int
+
+
+@dataclass
+class FlightStatusEngine:
+    """A :class:`FlightStatusMonitor` per workspace and one open incident per (workspace, airport)."""
+
+    min_delay: float = 120.0
+    _monitors: dict[str, FlightStatusMonitor] = field(default_factory=dict)
+    _open: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # -> (run, incident ref)
+    _refs: int = 0
+
+    def process_batch(self, statuses: list[FlightStatus]) -> list[OpsAlert]:
+        out: list[OpsAlert] = []
+        for status in statuses:
+            monitor = self._monitors.get(status.workspace_id)
+            if monitor is None:
+                monitor = self._monitors[status.workspace_id] = FlightStatusMonitor(self.min_delay)
+            out.extend(self._group(signal) for signal in monitor.observe(status))
+        return out
+
+    def _group(self, signal: OpsSignal) -> OpsAlert:
+        where = (signal.workspace_id, signal.airport)
+        current = self._open.get(where)
+        if current is not None and current[0] == signal.run:
+            return OpsAlert(signal, False, current[1])
+        self._refs += 1
+        self._open[where] = (signal.run, self._refs)
+        return OpsAlert(signal, True, self._refs)
+
+    def checkpoint(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def restore(blob: bytes) -> FlightStatusEngine:
+        engine = pickle.loads(blob)
+        if not isinstance(engine, FlightStatusEngine):
+            raise TypeError("checkpoint does not hold a FlightStatusEngine")
+        return engine
