@@ -53,10 +53,10 @@ def _world(session: Session) -> None:
         at = T0 + timedelta(hours=7 * k)
         route = "AB"[k % 2]
         seg = {"route": route, "cabin": ("economy", "business")[k % 3 == 0]}
-        rows.append(
-            survey(f"{k}", None if k % 4 == 0 else 1 + k % 5, route, at=at, email=f"p{k % 9}@x.org")
-            | {"segments": seg}
-        )
+        # every eighth invitation is answered only by the non-response follow-up (left out of the inside view)
+        wave = {"survey_wave": "follow_up"} if k % 8 == 0 else {}
+        score = 1 + k % 5 if k % 8 == 0 else (None if k % 4 == 0 else 1 + k % 5)
+        rows.append(survey(f"{k}", score, route, at=at, email=f"p{k % 9}@x.org") | {"segments": seg | wave})
         rows.append(survey(f"n{k}", k % 11, route, at=at, score_type="nps", email=f"p{k % 9}@x.org"))
         rows.append(post(f"{k}", route, at=at + timedelta(hours=2), email=f"p{k % 7}@x.org"))
         labels[f"p{k}"] = ("negative", "positive", "neutral")[k % 3]

@@ -50,3 +50,24 @@ def test_a_follow_up_in_the_store_makes_the_correction_two_phase(
     assert (result.responded, result.followed_up, result.followup_responded) == (42, 32, 26)
     assert result.naive > 70 and result.corrected < result.naive - 20
     assert result.nonrespondent_gap is not None and result.nonrespondent_gap > 0
+
+
+def test_the_inside_view_counts_the_main_wave_only(
+    session_factory: sessionmaker[Session], workspace: str
+) -> None:
+    """Follow-up answers correct the survey; the company's own CSAT and response rate stay the online ones."""
+    from parallax.metrics import rollup_service
+    from parallax.metrics.board import compute_board
+    from parallax.metrics.declarations import Scope
+    from parallax.metrics.engines import StoreEngine
+    from parallax.metrics.rollup import WHOLE
+
+    with session_factory() as session:
+        insert(session, workspace, _rows())
+        direct = compute_board(StoreEngine(session), Scope(workspace, None, "all")).cells[0].inside
+        rollup_service.refresh(session, workspace, attributes=[WHOLE])
+        rolled = rollup_service.board(session, Scope(workspace, None, "all")).cells[0].inside
+    # 42 online answers (32 of them 4-5) of 124 invitations; the 26 phoned answers would make it 68 and 36
+    assert direct.csat_n == rolled.csat_n == 42
+    assert direct.csat_satisfied_pct == rolled.csat_satisfied_pct == round(100 * 32 / 42, 4)
+    assert direct.response_rate_pct == rolled.response_rate_pct == round(100 * 42 / 124, 4)

@@ -77,3 +77,28 @@ def test_rollups_stay_in_their_workspace(session: Session, workspace: str) -> No
         _rolled_total(session, workspace)[""].surveys + _rolled_total(session, workspace)[""].organic == 300
     )
     assert _rolled_total(session, "other") == _direct(session, "other")
+
+
+def test_follow_up_answers_stay_out_of_the_inside_view(session: Session, workspace: str) -> None:
+    """A non-response follow-up's answers correct the survey; the executive figures count the main wave."""
+    from parallax.store.interactions import insert_interactions
+    from parallax.web.queries.drill import DrillFilter, drill
+
+    at = datetime(2026, 3, 2, 9)
+
+    def answer(n: int, score: float, wave: str) -> dict[str, object]:
+        segments = {"route": "AB", "survey_wave": wave, "followed_up": str(wave == "follow_up").lower()}
+        return {
+            "source": "test", "external_id": f"s{n}", "channel": "survey", "kind": "survey_response",
+            "solicited": True, "direction": "inbound", "occurred_at": at, "invited_at": at,
+            "score_type": "csat", "score_value": score, "segments": segments,
+        }  # fmt: skip
+
+    rows = [answer(n, 5.0, "online") for n in range(6)] + [answer(n, 1.0, "follow_up") for n in range(6, 10)]
+    insert_interactions(session, workspace, rows)
+    refresh(session, workspace)
+    direct = _direct(session, workspace)[""]
+    assert (direct.surveys, direct.survey_favourable, direct.csat_n) == (6, 6, 6)
+    assert _rolled_total(session, workspace) == {"": direct}
+    inside = drill(session, workspace, DrillFilter(side="inside"))
+    assert {r.score_value for r in inside} == {5.0} and len(inside) == 6

@@ -1,11 +1,14 @@
 """``parallax demo``: the whole product on one machine, from nothing to a served dashboard.
 
 Simulate an airline's week → ingest its exports through the built-in mappings → enrich → report → serve.
-Every step is idempotent, so running the demo twice gives the same store.
+Every step is idempotent, so running the demo twice gives the same store. The demo world has a
+non-response follow-up (a third of those who skip the online survey are phoned), so the report's corrected
+survey figure is the two-phase one, and the demo prints the simulator's truth beside it.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +18,7 @@ from parallax.cli import enrich_cmd, ingest_cmd, report_cmd, simulate_cmd
 from parallax.cli.context import console, context
 from parallax.cli.core import DbOption, serve
 from parallax.kit.db import session_scope
+from parallax.metrics.bias import BiasCorrection
 from parallax.store.workspaces import create_api_key, ensure_workspace
 
 WORKSPACE = "demo"
@@ -28,6 +32,7 @@ EXPORTS = (
     ("mirror.csv", "mirror"),
 )
 REPORT_BREAKDOWNS = ["loyalty_tier", "airport", "channel"]
+DEMO_FOLLOWUP = 1 / 3  # the share of non-respondents phoned: what the two-phase figures are measured at
 
 
 def register(app: typer.Typer) -> None:
@@ -42,6 +47,12 @@ def demo(
     days: Annotated[int, typer.Option(min=1, help="Days to simulate.")] = 7,
     customers: Annotated[int, typer.Option(min=100, help="Customers in the simulated world.")] = 10_000,
     tier: Annotated[str, typer.Option(help="Enrichment tier: fast | accurate | baseline.")] = "baseline",
+    followup: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, help="Share of survey non-respondents phoned by a follow-up (0: none)."
+        ),
+    ] = DEMO_FOLLOWUP,
     world_dir: Annotated[Path, typer.Option(help="Where the simulated exports are written.")] = Path(
         "var/demo-world"
     ),
@@ -51,7 +62,7 @@ def demo(
     ctx = context(database_url)
     url = ctx.settings.database_url
     console.rule("[bold]1/5 simulate")
-    simulate_cmd.simulate(out=world_dir, seed=seed, days=days, customers=customers)
+    simulate_cmd.simulate(out=world_dir, seed=seed, days=days, customers=customers, followup=followup)
     console.rule("[bold]2/5 ingest")
     for filename, mapping in EXPORTS:
         ingest_cmd.ingest(world_dir / filename, mapping=mapping, workspace=WORKSPACE, database_url=url)
@@ -60,11 +71,22 @@ def demo(
     console.rule("[bold]4/5 link customers")
     _link_customers(url)
     console.rule("[bold]5/5 report")
-    report_cmd.report(workspace=WORKSPACE, attribute=REPORT_BREAKDOWNS, database_url=url)
+    data = report_cmd.report(workspace=WORKSPACE, attribute=REPORT_BREAKDOWNS, database_url=url)
+    if data is not None and data.bias.csat is not None:
+        _print_truth(world_dir, data.bias.csat)
     if no_serve:
         return
     _print_access(url)
     serve(database_url=url, tier=tier)
+
+
+def _print_truth(world_dir: Path, csat: BiasCorrection) -> None:
+    """What only a simulated world can show: the survey figures beside the population's true satisfaction."""
+    truth = json.loads((world_dir / "truth" / "summary.json").read_text())["true_pct_satisfied"]
+    console.print(
+        f"[bold]simulator's truth[/] (demo only): {truth:.1f}% of everyone invited satisfied; the survey is "
+        f"off by {csat.naive - truth:+.1f} points, the corrected figure by {csat.corrected - truth:+.1f}"
+    )
 
 
 def _link_customers(url: str) -> None:

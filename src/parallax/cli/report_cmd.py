@@ -92,14 +92,14 @@ def report(
         bool, typer.Option(help="Bring the metric roll-up up to date first and read the board from it.")
     ] = True,
     database_url: DbOption = None,
-) -> None:
+) -> ReportData | None:
     """Print the board view: inside view (surveys, tickets) next to the outside view and their gap."""
     ctx = context(database_url)
     with session_scope(ctx.session_factory) as session:
         engine = StoreEngine(session)
         if flag is not None:
             print_flag_gaps(engine, workspace, attribute or ["product"], flag)
-            return
+            return None
         if rollup:
             rollup_service.refresh(session, workspace, attributes=[WHOLE, *(attribute or ["route"])])
         overall = rollup_service.board(session, Scope(workspace, None, "all"))
@@ -109,7 +109,7 @@ def report(
             boards.append(rollup_service.board(session, Scope(workspace, name, period)))
             console.print(board_table(boards[-1], f"By {name} ({period})"))
         if not full and html is None:
-            return
+            return None
         data = ReportData(
             workspace,
             overall,
@@ -126,6 +126,7 @@ def report(
         html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text(render_html(data))
         console.print(f"HTML report written to {html}")
+    return data
 
 
 def print_flag_gaps(engine: StoreEngine, workspace: str, attributes: list[str], flag: str) -> None:
@@ -159,15 +160,27 @@ def _sensitivity(r: BiasCorrection) -> str:
     )
 
 
+def survey_line(r: BiasCorrection) -> str:
+    """``CSAT: survey says 81.3% satisfied [ci]; corrected for who did not answer 68.9% [ci] (...)``."""
+    csat = r.metric == "csat_satisfied_pct"
+    name, unit, fmt = ("CSAT", "%", ".1f") if csat else ("NPS", "", "+.1f")
+
+    def figure(value: float, ci: tuple[float, float], words: str = "") -> str:
+        return f"{value:{fmt}}{unit}{words} [{ci[0]:{fmt}}, {ci[1]:{fmt}}]"
+
+    wave = " online" if r.method == "two_phase" else ""
+    return (
+        f"[bold]{name}[/]: survey says {figure(r.naive, r.naive_ci, ' satisfied' if csat else '')}; "
+        f"corrected for who did not answer {figure(r.corrected, r.corrected_ci)} "
+        f"({r.responded:,} of {r.invited:,} invitees answered{wave})"
+    )
+
+
 def print_findings(data: ReportData) -> None:
     """The corrected survey, hidden failures, timing lag and frontline themes, as terminal tables."""
     for r in (data.bias.csat, data.bias.nps):
         if r is not None:
-            console.print(
-                f"[bold]{r.metric}[/]: survey says {r.naive:.1f} [{r.naive_ci[0]:.1f}, {r.naive_ci[1]:.1f}]; "
-                f"corrected for who did not answer {r.corrected:.1f} [{r.corrected_ci[0]:.1f}, "
-                f"{r.corrected_ci[1]:.1f}] ({r.responded:,} of {r.invited:,} invitees answered)"
-            )
+            console.print(survey_line(r))
             console.print(f"[dim]  {r.assumption}; {_sensitivity(r)}[/]")
     if data.bias.note:
         console.print(f"[dim]{data.bias.note}[/]")

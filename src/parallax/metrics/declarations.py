@@ -73,6 +73,10 @@ TABLES: dict[str, Table] = {
 # What customers volunteer (the outside view); tickets and agent notes are the company's own record.
 VOICE_KINDS = ("post", "reply", "review", "message", "complaint", "mention")
 SURVEY_KINDS = ("survey_invite", "survey_response")
+# A non-response follow-up (phone, incentive) is a correction sample, not the company's survey: its answers
+# feed the two-phase correction (``parallax.metrics.bias``) and are left out of every inside-view figure,
+# which counts the main wave only. The survey mapping writes the wave as this segment.
+SURVEY_WAVE, FOLLOW_UP_WAVE = "survey_wave", "follow_up"
 COLUMN_ATTRIBUTES = ("channel", "kind", "source")
 # Attributes of the person rather than of the row: a tweet or review carries no loyalty tier, but once
 # identity resolution links it to a customer it counts under that customer's tier (the row's own value,
@@ -111,7 +115,21 @@ def facts(scope: Scope, flags: bool = True) -> Table:
     joined = i.left_join(e, i.id == e.interaction_id).drop("interaction_id")
     with_segment = _attach_segment(joined, scope)
     with_flags = _attach_ticket_flags(with_segment, scope) if flags else with_segment
-    return with_flags.mutate(period=_period(with_flags.occurred_at, scope.period))
+    return _mark_follow_up(with_flags, scope).mutate(period=_period(with_flags.occurred_at, scope.period))
+
+
+def _mark_follow_up(table: Table, scope: Scope) -> Table:
+    """``follow_up``: the row is an answer of the non-response follow-up wave (not the main survey).
+
+    IN (subquery) over the segment index: a world without a follow-up has no such segment, so it costs a
+    seek that finds nothing.
+    """
+    wave = SEGMENT.filter(
+        SEGMENT.workspace_id == scope.workspace_id,
+        SEGMENT.key == SURVEY_WAVE,
+        SEGMENT.value == FOLLOW_UP_WAVE,
+    )
+    return table.mutate(follow_up=table.id.isin(wave.interaction_id))
 
 
 def _attach_segment(table: Table, scope: Scope) -> Table:
@@ -203,8 +221,13 @@ def _count(condition: BooleanValue) -> NumericValue:
     return condition.ifelse(1, 0).sum()
 
 
+def _main_wave_answer(t: Table) -> BooleanValue:
+    """A survey answer of the main wave: what the company's own survey reports (``_mark_follow_up``)."""
+    return (t.kind == "survey_response") & t.score_value.notnull() & ~t.follow_up
+
+
 def _score(t: Table, kind: str) -> BooleanValue:
-    return (t.kind == "survey_response") & (t.score_type == kind) & t.score_value.notnull()
+    return _main_wave_answer(t) & (t.score_type == kind)
 
 
 def _voice(t: Table) -> BooleanValue:
@@ -230,10 +253,11 @@ Keyed = Callable[[Table], tuple[ibis.expr.types.StringValue, BooleanValue | None
 
 # The statistics that count distinct keys (a person, an invitation): they do not add up across days, so
 # the roll-up keeps, per day, how many keys are first seen that day within their week and within all time.
+# An invitation answered only by the follow-up is still an invitation, unanswered by the main wave.
 DISTINCT: dict[str, Keyed] = {
     "customers": lambda t: (customer_key(t), None),
     "invites": lambda t: (invite_key(t), t.kind.isin(SURVEY_KINDS)),
-    "responses": lambda t: (invite_key(t), (t.kind == "survey_response") & t.score_value.notnull()),
+    "responses": lambda t: (invite_key(t), _main_wave_answer(t)),
 }
 
 
@@ -303,7 +327,7 @@ def first_seen(scope: Scope) -> Table:
         i = i.filter(_.occurred_at >= scope.since)
     if scope.until is not None:
         i = i.filter(_.occurred_at < scope.until)
-    t = _attach_segment(i, scope)
+    t = _mark_follow_up(_attach_segment(i, scope), scope)
     t = t.mutate(period=_period(t.occurred_at, scope.period), day=t.occurred_at.truncate("D"))
     parts = []
     for name, declare in DISTINCT.items():

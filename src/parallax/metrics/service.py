@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session
 
 from parallax.metrics.bias import BiasCorrection, Invitee, correct_csat, correct_nps
 from parallax.metrics.board import cell_stats
-from parallax.metrics.declarations import COMBINE, SEPARATOR, UNKNOWN, Scope
+from parallax.metrics.declarations import (
+    COMBINE,
+    FOLLOW_UP_WAVE,
+    SEPARATOR,
+    SURVEY_WAVE,
+    UNKNOWN,
+    Scope,
+)
 from parallax.metrics.engines import Engine
 from parallax.metrics.frontline import Theme, frontline_themes
 from parallax.metrics.hidden import Counts, HiddenFailure, Key, hidden_failures
@@ -26,7 +33,7 @@ HIDDEN_ATTRIBUTES = ("route", "airport", "cabin", "loyalty_tier")
 # Identifiers and free dates would give each invitee a private weight; they are not covariates.
 NOT_COVARIATES = frozenset({"flight_number", "trip_date", "respondent", "email", "booking_ref"})
 # The survey design, not covariates: who the non-response follow-up phoned, and which wave an answer is from.
-FOLLOWED_UP, WAVE = "followed_up", "survey_wave"
+FOLLOWED_UP, WAVE = "followed_up", SURVEY_WAVE
 DESIGN = frozenset({FOLLOWED_UP, WAVE})
 FRICTION_WINDOW = timedelta(days=14)
 
@@ -102,11 +109,15 @@ def find_hidden_failures(
 
 
 def survey_timing(session: Session, workspace_id: str) -> TimingLag:
-    """CSAT answers against the delay since the person's first complaint (or the disrupted trip's day)."""
+    """CSAT answers against the delay since the person's first complaint (or the disrupted trip's day).
+
+    Main-wave answers only: a follow-up call comes when the company chooses (two days on), so its answers
+    would show a delay the customer never chose.
+    """
     contacts = contacts_by_person(session, workspace_id)
     answers = []
     for row in survey_rows(session, workspace_id):
-        if row.score_type != "csat" or row.score is None:
+        if row.score_type != "csat" or row.score is None or row.segments.get(WAVE) == FOLLOW_UP_WAVE:
             continue
         moment = _friction_moment(row, contacts.get(row.person or "", []))
         if moment is not None and moment <= row.occurred_at:

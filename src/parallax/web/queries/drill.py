@@ -9,6 +9,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from parallax.store.models import Enrichment, Interaction, InteractionSegment
+from parallax.web.queries.gap import survey_answer
 
 Ix, E = Interaction, Enrichment
 MAX_ROWS = 200
@@ -62,7 +63,7 @@ def drill(session: Session, workspace_id: str, f: DrillFilter, limit: int = MAX_
         )
         if f.segment_value is not None:
             query = query.where(InteractionSegment.value == f.segment_value)
-    query = _side(query, f)
+    query = _side(query, f, workspace_id)
     rows = session.execute(query.order_by(Ix.occurred_at.desc(), Ix.id.desc()).limit(limit)).all()
     return [
         DrillRow(
@@ -83,9 +84,9 @@ def drill(session: Session, workspace_id: str, f: DrillFilter, limit: int = MAX_
     ]
 
 
-def _side(query, f: DrillFilter):  # type: ignore[no-untyped-def]
+def _side(query, f: DrillFilter, workspace_id: str):  # type: ignore[no-untyped-def]
     if f.side == "inside":
-        query = query.where(Ix.solicited.is_(True), Ix.score_value.is_not(None))
+        query = query.where(survey_answer(workspace_id))
         favourable = (
             ((Ix.score_type == "csat") & (Ix.score_value >= 4))
             | ((Ix.score_type == "nps") & (Ix.score_value >= 9))

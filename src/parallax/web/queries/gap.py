@@ -3,7 +3,9 @@
 Definitions (docs/web.md): a survey answer is *favourable* when CSAT >= 4, NPS >= 9 or stars >= 4; an
 organic inbound interaction is favourable when its current enrichment says positive (reviews not yet
 enriched fall back to stars >= 4 / <= 2). The gap is inside favourable % minus outside favourable %, in
-points: positive means the dashboard looks better than what customers say unprompted.
+points: positive means the dashboard looks better than what customers say unprompted. Answers of a
+non-response follow-up wave are a correction sample, not the company's survey: the inside view leaves them
+out (``main_wave``), as the metrics' declarations do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from parallax.metrics.declarations import FOLLOW_UP_WAVE, SURVEY_WAVE
 from parallax.store.models import Enrichment, Interaction, InteractionSegment
 
 Ix, E = Interaction, Enrichment
@@ -87,12 +90,27 @@ def _favourable_survey() -> Any:
     )
 
 
+def main_wave(workspace_id: str) -> Any:
+    """Not an answer of the follow-up wave (IN over the segment index; empty without a follow-up)."""
+    follow_up = select(InteractionSegment.interaction_id).where(
+        InteractionSegment.workspace_id == workspace_id,
+        InteractionSegment.key == SURVEY_WAVE,
+        InteractionSegment.value == FOLLOW_UP_WAVE,
+    )
+    return Ix.id.not_in(follow_up)
+
+
+def survey_answer(workspace_id: str) -> Any:
+    """The inside view's rows: solicited, scored, main wave."""
+    return and_(Ix.solicited.is_(True), Ix.score_value.is_not(None), main_wave(workspace_id))
+
+
 def _count(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-def _measures() -> list[Any]:
-    survey = and_(Ix.solicited.is_(True), Ix.score_value.is_not(None))
+def _measures(workspace_id: str) -> list[Any]:
+    survey = survey_answer(workspace_id)
     organic = and_(Ix.solicited.is_(False), Ix.direction == "inbound")
     label = _label()
     return [
@@ -120,7 +138,7 @@ def gap_figures(
 ) -> list[tuple[tuple[Any, ...], GapFigures]]:
     """Figures per group over [start, end); with ``segment_key``, group on ``InteractionSegment.value``."""
     query = (
-        select(*group_by, *_measures())
+        select(*group_by, *_measures(workspace_id))
         .select_from(Ix)
         .outerjoin(E, and_(E.interaction_id == Ix.id, E.current.is_(True)))
         .where(Ix.workspace_id == workspace_id, Ix.occurred_at >= start, Ix.occurred_at < end)
