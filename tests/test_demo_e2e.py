@@ -94,3 +94,17 @@ def test_the_report_shows_the_mirror_survey_gap(demo_run: tuple[str, Path, str])
     row = next(line for line in output.splitlines() if "Omnichannel consistency" in line)
     gap = float(row.split("│")[4])
     assert gap == pytest.approx(planted["employee_optimism"]["omnichannel_consistency"], abs=1.5)
+
+
+def test_a_store_from_another_world_is_called_out(
+    demo_run: tuple[str, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from parallax.cli.demo_cmd import _warn_if_another_world
+
+    url, world, output = demo_run
+    assert "built from another demo world" not in output
+    summary = json.loads((world / "truth" / "summary.json").read_text())
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "summary.json").write_text(json.dumps(summary | {"followup": {"n_answered": 0}}))
+    _warn_if_another_world(url, tmp_path)  # the same online answers, but no follow-up: another world
+    assert "built from another demo world" in capsys.readouterr().out

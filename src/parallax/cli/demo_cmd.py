@@ -67,6 +67,7 @@ def demo(
     for filename, mapping in EXPORTS:
         ingest_cmd.ingest(world_dir / filename, mapping=mapping, workspace=WORKSPACE, database_url=url)
     console.rule("[bold]3/5 enrich")
+    _warn_if_another_world(url, world_dir)
     enrich_cmd.enrich(workspace=WORKSPACE, tier=tier, database_url=url)
     console.rule("[bold]4/5 link customers")
     _link_customers(url)
@@ -78,6 +79,31 @@ def demo(
         return
     _print_access(url)
     serve(database_url=url, tier=tier)
+
+
+def _warn_if_another_world(url: str, world_dir: Path) -> None:
+    """Ingest keeps rows already stored, so a store from an earlier demo world (another seed, size or
+    follow-up) keeps that world's survey rows: say so rather than report a mix against this world's truth."""
+    from sqlalchemy import func, select
+
+    from parallax.store.models import Interaction
+
+    summary = json.loads((world_dir / "truth" / "summary.json").read_text())
+    expected = summary["n_responses"] + summary.get("followup", {}).get("n_answered", 0)
+    answers = select(func.count()).where(
+        Interaction.workspace_id == WORKSPACE,
+        Interaction.kind == "survey_response",
+        Interaction.score_type == "csat",
+        Interaction.score_value.is_not(None),
+    )
+    with session_scope(context(url).session_factory) as session:
+        stored = session.scalar(answers) or 0
+    if stored != expected:
+        console.print(
+            f"[bold red]The store holds {stored:,} CSAT answers in workspace {WORKSPACE!r}, this world "
+            f"has {expected:,}: it was built from another demo world. Remove it (or pass --database-url) "
+            "to start over; the figures below mix the two.[/]"
+        )
 
 
 def _print_truth(world_dir: Path, csat: BiasCorrection) -> None:
