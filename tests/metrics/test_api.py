@@ -49,6 +49,11 @@ def test_metrics_endpoints(db_url: str) -> None:
     assert {c["segment"] for c in segments["cells"]} == {"A", "B"}
     assert bad_period.status_code == 422 and bad_period.json()["error"] == "validation_failed"
     assert bias["csat"]["invited"] == 40 and bias["csat"]["responded"] == 26
+    # how the figure was corrected travels with it: method, assumption, band at k = 5 and 10 points
+    assert bias["csat"]["method"] == "aipw" and "at random given the records" in bias["csat"]["assumption"]
+    band = bias["csat"]["sensitivity"]
+    assert [k for k, _ in band] == [5.0, 10.0] and band[1][1] <= band[0][1] <= bias["csat"]["corrected"]
+    assert bias["csat"]["nonrespondent_gap"] is None and bias["csat"]["corrected_ci_with_gap"] is None
     assert hidden["failures"] == []
     assert timing["answers"] == 0
     assert set(questionnaire["dimensions"]) >= {"privacy", "omnichannel_consistency"}

@@ -13,6 +13,7 @@ from parallax.cli.groups import bench_app
 from parallax.kit.db import session_scope
 from parallax.metrics import rollup_service
 from parallax.metrics.bias import BiasCorrection
+from parallax.metrics.bias_words import how_corrected
 from parallax.metrics.board import Board, cell_stats
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import StoreEngine
@@ -149,15 +150,10 @@ def print_flag_gaps(engine: StoreEngine, workspace: str, attributes: list[str], 
 
 def _sensitivity(r: BiasCorrection) -> str:
     """The sensitivity band in words: how far the figure moves if those not heard from are less satisfied."""
-    band = ", ".join(f"{k:g} points lower: {v:.1f}" for k, v in r.sensitivity)
-    if r.nonrespondent_gap is None or r.corrected_ci_with_gap is None:
-        return f"if those not heard from are {band}"
-    low, high = r.corrected_ci_with_gap
-    return (
-        f"{r.followup_responded:,} of {r.followed_up:,} followed up answered, "
-        f"{r.nonrespondent_gap:.1f} points below similar online answers; "
-        f"if the silent are as far below again: [{low:.1f}, {high:.1f}]"
-    )
+    how = how_corrected(r)
+    if not how.followup:
+        return f"if those not heard from are {how.band}"
+    return "; ".join(part for part in (how.followup, how.widened) if part)
 
 
 def survey_line(r: BiasCorrection) -> str:

@@ -19,9 +19,18 @@ _lock = Lock()
 
 
 @dataclass(frozen=True)
+class CorrectedFigure:
+    """One corrected metric and how it was corrected, worded by the metrics room (the page only shows it)."""
+
+    figure: Any  # parallax.metrics.bias.BiasCorrection
+    how: Any  # parallax.metrics.bias_words.HowCorrected
+
+
+@dataclass(frozen=True)
 class SurveyFigures:
     bias: Any  # parallax.metrics.service.SurveyBias
     hidden: list[Any]  # parallax.metrics.hidden.HiddenFailure, most impactful first
+    corrected: list[CorrectedFigure]  # CSAT then NPS, those with enough invitations to correct
 
 
 def metrics_service() -> Any | None:
@@ -41,11 +50,14 @@ def survey_figures(session: Session, workspace_id: str) -> SurveyFigures | None:
     with _lock:
         if key in _cache:
             return _cache[key]
+    from parallax.metrics.bias_words import how_corrected
     from parallax.metrics.engines import StoreEngine
 
+    bias = service.survey_bias(session, workspace_id)
     figures = SurveyFigures(
-        bias=service.survey_bias(session, workspace_id),
+        bias=bias,
         hidden=list(service.find_hidden_failures(StoreEngine(session), workspace_id)),
+        corrected=[CorrectedFigure(b, how_corrected(b)) for b in (bias.csat, bias.nps) if b is not None],
     )
     with _lock:
         _cache[key] = figures
