@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from parallax.alerts.flight_status import FlightStatus, FlightStatusMonitor, OpsSignal
+
+SOURCE = "flight-status"  # what an ops alert names as its input, apart from complaint alerts
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class OpsAlert:
     signal: OpsSignal
     is_new: bool
     incident: int
+    started_at: datetime  # the incident's first signal: with the key, it finds the incident's stored alert
 
 
 @dataclass
@@ -41,7 +45,8 @@ class FlightStatusEngine:
 
     min_delay: float = 120.0
     _monitors: dict[str, FlightStatusMonitor] = field(default_factory=dict)
-    _open: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # -> (run, incident ref)
+    # (workspace, airport) -> (run, incident ref, when the incident started)
+    _open: dict[tuple[str, str], tuple[int, int, datetime]] = field(default_factory=dict)
     _refs: int = 0
 
     def process_batch(self, statuses: list[FlightStatus]) -> list[OpsAlert]:
@@ -57,10 +62,10 @@ class FlightStatusEngine:
         where = (signal.workspace_id, signal.airport)
         current = self._open.get(where)
         if current is not None and current[0] == signal.run:
-            return OpsAlert(signal, False, current[1])
+            return OpsAlert(signal, False, current[1], current[2])
         self._refs += 1
-        self._open[where] = (signal.run, self._refs)
-        return OpsAlert(signal, True, self._refs)
+        self._open[where] = (signal.run, self._refs, signal.at)
+        return OpsAlert(signal, True, self._refs, signal.at)
 
     def checkpoint(self) -> bytes:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)

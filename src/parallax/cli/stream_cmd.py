@@ -292,6 +292,34 @@ def stream_publish(
     console.print(f"published {asyncio.run(main())} interactions")
 
 
+@stream_app.command("publish-flights")
+def stream_publish_flights(
+    input_csv: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, help="flight,origin,destination,scheduled,status,delay_min"
+    ),
+    workspace: str = typer.Option(..., help="Workspace the flights belong to"),
+    nats_url: str = typer.Option("nats://127.0.0.1:4222"),
+) -> None:
+    """Publish a flight-status feed (one row per flight at its scheduled departure) to NATS for the worker's
+    ops detector; rows that fail validation are listed and not sent."""
+    from parallax.stream.flight_feed import read_flights_csv
+    from parallax.stream.nats_bus import NatsBus
+
+    messages, errors = read_flights_csv(input_csv, workspace)
+    for error in errors:
+        err_console.print(f"skipped {error}")
+
+    async def main() -> None:
+        bus = await NatsBus(nats_url).connect(consume=False)
+        try:
+            await bus.publish_many(messages)
+        finally:
+            await bus.close()
+
+    asyncio.run(main())
+    console.print(f"published {len(messages)} flight statuses ({len(errors)} rows skipped)")
+
+
 @eval_app.command("stream-sim")
 def eval_stream_sim(
     seed: list[int] = typer.Option([7], help="World seed (repeat for several worlds: --seed 3 --seed 7)"),

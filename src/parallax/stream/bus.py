@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from parallax.stream.flight_feed import KIND as FLIGHT_STATUS
+from parallax.stream.flight_feed import message_key as flight_message_key
+
 SUBJECT = "parallax.interactions"
 
 
@@ -28,6 +31,8 @@ class Delivery:
 
 
 def natural_key(payload: dict[str, Any]) -> str:
+    if payload.get("kind") == FLIGHT_STATUS:  # a malformed one too: it must be deliverable to be reported
+        return flight_message_key(payload)
     return f"{payload['workspace_id']}|{payload['source']}|{payload['external_id']}"
 
 

@@ -7,6 +7,10 @@ on); later signals of the same incident only change its count, last-seen time, s
 are collected and written in one transaction at the next checkpoint, before the acknowledgement (a crash
 loses them together with the state that produced them, and the redelivered messages produce them again).
 
+Flight-status messages (``"kind": "flight_status"``, stream/flight_feed.py) share the bus: they skip
+enrichment, feed the per-airport ops detector, and its alerts go to the same store and notifiers; its state
+is checkpointed beside the complaint engine's, and a malformed message is logged, counted and acknowledged.
+
 ``run_stream_worker`` is what ``parallax serve`` (or ``parallax stream worker``) runs beside the API.
 """
 
@@ -14,11 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,6 +31,8 @@ from parallax.alerts import service
 from parallax.alerts.engine import Outcome, SpikeEngine
 from parallax.alerts.events import SignalEvent
 from parallax.alerts.notify import Notifier
+from parallax.alerts.ops_alerts import OpsAlert
+from parallax.alerts.ops_service import is_ops, ops_notification, record_ops
 from parallax.alerts.rule_settings import all_workspace_rules
 from parallax.alerts.rules import Rule
 from parallax.kit.db import session_scope
@@ -33,6 +40,7 @@ from parallax.store.models import Alert
 from parallax.stream.bus import Bus, Delivery
 from parallax.stream.checkpoint import CheckpointStore, MemoryCheckpoint
 from parallax.stream.enrichment import Enricher, PooledEnricher, StreamEnricher
+from parallax.stream.flight_feed import FlightFeed, is_flight_status
 from parallax.stream.workspace_settings import edited_taxonomies
 
 if TYPE_CHECKING:
@@ -51,6 +59,9 @@ class WorkerStats:
     duplicates: int = 0
     alerts_new: int = 0
     alerts_updated: int = 0
+    flight_statuses: int = 0  # flight-status messages counted by the ops detector
+    ops_alerts_new: int = 0
+    rejected: int = 0  # malformed messages, reported and skipped
     checkpoints: int = 0
     batches: int = 0
     batch_arrival: float = 0.0  # the earliest arrival (monotonic) in the batch being processed
@@ -116,11 +127,23 @@ class AlertSink:
                 self._notify(outcome.decision.incident.workspace_id, recorded.alert_id)
         return written
 
+    def write_ops(self, alerts: Sequence[OpsAlert]) -> list[service.Recorded]:
+        """Record ops alerts (the last signal of each incident in the batch) and notify the new ones. The
+        feed is a few messages a minute, so its updates are written at once rather than deferred."""
+        last = {ops.incident: ops for ops in alerts}
+        with session_scope(self.session_factory) as session:
+            written = [record_ops(session, ops) for ops in last.values()]
+        for ops, recorded in zip(last.values(), written, strict=True):
+            if recorded.notify and self.notifiers:
+                self._notify(ops.signal.workspace_id, recorded.alert_id)
+        return written
+
     def _notify(self, workspace_id: str, alert_id: int) -> None:
         with session_scope(self.session_factory) as session:
             alert = session.get(Alert, alert_id)
             assert alert is not None
-            note = service.notification_for(alert, self.link_base)
+            compose = ops_notification if is_ops(alert) else service.notification_for
+            note = compose(alert, self.link_base)
         for notifier in self.notifiers:
             task = asyncio.get_running_loop().create_task(self._send(notifier, note))
             self._tasks.add(task)
@@ -164,7 +187,7 @@ class StreamWorker:
         self.enricher = enricher or StreamEnricher()
         self.checkpoints = checkpoints or MemoryCheckpoint()
         blob = self.checkpoints.load()
-        self.engine = SpikeEngine.restore(blob) if blob else engine_factory()
+        self.engine, self.flights = _restore(blob) if blob else (engine_factory(), FlightFeed())
         self.batch_size, self.checkpoint_every = batch_size, checkpoint_every
         self.on_alert = on_alert
         # Each workspace's edited alert rules and complaint taxonomy, re-read at every checkpoint so a change
@@ -200,6 +223,8 @@ class StreamWorker:
         """Start enriching what the engine has not counted yet (in the pool, when there is one)."""
         fresh = [d.payload for d in deliveries if not self.engine.seen(d.msg_id)]
         self._skipped += len(deliveries) - len(fresh)
+        if any(is_flight_status(p) for p in fresh):  # the feed is not enriched (its dedupe is its own)
+            fresh = [p for p in fresh if not is_flight_status(p)]
         pooled = getattr(self.enricher, "enrich_async", None)
         if pooled is not None:
             return asyncio.ensure_future(pooled(fresh))
@@ -214,17 +239,29 @@ class StreamWorker:
         cpu = time.process_time()
         stats.batch_arrival = min((e.arrived for e in events if e.arrived), default=0.0)
         outcomes = self.engine.process_batch(events)  # duplicates within the pipeline are dropped here
+        self._feed_flights([d.payload for d in deliveries if is_flight_status(d.payload)])
         cpu = stats.charge("detect", cpu)
         if outcomes and self.sink is not None:
             self._report(self.sink.write(outcomes))
         done = time.monotonic()
         stats.latencies.extend(done - e.arrived for e in events if e.arrived)
-        stats.duplicates = self._skipped + self.engine.duplicates
+        stats.duplicates = self._skipped + self.engine.duplicates + self.flights.duplicates
         stats.delivered += len(deliveries)
         stats.processed = self.engine.processed
         stats.batches += 1
         self._unacked.extend(d.ack for d in deliveries)
         stats.charge("alerts", cpu)
+
+    def _feed_flights(self, payloads: list[dict[str, Any]]) -> None:
+        if not payloads:
+            return
+        alerts, rejected = self.flights.process(payloads)
+        for bad in rejected:
+            log.warning("flight-status message %s skipped: %s", bad.message_id, bad.reason)
+        self.stats.rejected += len(rejected)
+        self.stats.flight_statuses = self.flights.processed
+        if alerts and self.sink is not None:
+            self.stats.ops_alerts_new += sum(r.is_new for r in self.sink.write_ops(alerts))
 
     def _report(self, written: list[tuple[service.Recorded, Outcome]]) -> None:
         for recorded, outcome in written:
@@ -245,7 +282,7 @@ class StreamWorker:
         if self.sink is not None:
             self._report(self.sink.flush())
         await self.refresh_rules()
-        blob = self.engine.checkpoint()
+        blob = pickle.dumps({"spike": self.engine.checkpoint(), "flights": self.flights.checkpoint()})
         await asyncio.to_thread(self.checkpoints.save, blob)
         self.stats.checkpoints += 1
         cpu = self.stats.charge("checkpoint", cpu)
@@ -273,6 +310,15 @@ class StreamWorker:
         if self.sink is not None:
             await self.sink.drain()
         return self.stats
+
+
+def _restore(blob: bytes) -> tuple[SpikeEngine, FlightFeed]:
+    """The complaint engine and the flight feed from a checkpoint (one written before the feed holds the
+    engine alone: the feed starts fresh)."""
+    state = pickle.loads(blob)
+    if isinstance(state, dict):
+        return SpikeEngine.restore(state["spike"]), FlightFeed.restore(state["flights"])
+    return SpikeEngine.restore(blob), FlightFeed()
 
 
 async def run_stream_worker(
