@@ -159,3 +159,29 @@ def mirror_table(world: World) -> Table:
     for j, item in enumerate(m.items):
         table[item] = pa.array(m.answers[:, j])
     return table
+
+
+# The airline's flight-status feed: `parallax stream publish-flights flights.csv` (docs/realtime.md).
+FLIGHT_COLUMNS = ("message_id", "flight", "origin", "destination", "scheduled", "status", "delay_min")
+ON_TIME_MIN = 15.0  # the industry's on-time line: a flight 15 minutes late or more is reported delayed
+
+
+def flight_status_table(world: World) -> Table:
+    """Every scheduled flight as the feed reports it at its scheduled departure, in departure order."""
+    schedule, ops = world.schedule, world.ops
+    order = np.argsort(schedule.departure_h, kind="stable")
+    route = schedule.route[order]
+    delay = np.round(ops.delay_min[order]).astype(np.int64)
+    cancelled = ops.cancelled[order].astype(bool)
+    status = np.where(cancelled, 2, np.where(delay >= ON_TIME_MIN, 1, 0))
+    flight = schedule.flight_codes()[order]
+    scheduled = iso_minutes(world.config.start, schedule.departure_h[order])
+    return {
+        "message_id": pc.binary_join_element_wise(strings(flight), scheduled, "@"),
+        "flight": strings(flight),
+        "origin": categorical(route, [r.origin for r in ROUTES]),
+        "destination": categorical(route, [r.destination for r in ROUTES]),
+        "scheduled": scheduled,
+        "status": categorical(status, ("scheduled", "delayed", "cancelled")),
+        "delay_min": pa.array(np.where(cancelled, 0, delay)),
+    }

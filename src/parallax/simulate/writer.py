@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from parallax.simulate.columns import strings, write_csv
-from parallax.simulate.exports import REVIEW_COLUMNS, mirror_table, survey_table, ticket_table
+from parallax.simulate.exports import (
+    REVIEW_COLUMNS,
+    flight_status_table,
+    mirror_table,
+    survey_table,
+    ticket_table,
+)
 from parallax.simulate.mirror import planted_truth
 from parallax.simulate.summary import build_summary
 from parallax.simulate.truth import write_truth
@@ -29,6 +35,8 @@ def write_world(world: World, out_dir: Path | str) -> dict[str, Any]:
         "agent_notes.jsonl": _write_jsonl(out / "agent_notes.jsonl", world.records.notes),
         "mirror.csv": write_csv(out / "mirror.csv", mirror_table(world)),
     }
+    # Operational data, not customer interactions: outside the interaction counts.
+    write_csv(out / "flights.csv", flight_status_table(world))
     write_truth(world, out / "truth", surveys["response_id"], survey_trip)
     (out / "truth" / "mirror.json").write_text(json.dumps(planted_truth(world.mirror), indent=2) + "\n")
     summary = build_summary(world, counts)
