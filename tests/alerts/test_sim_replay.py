@@ -10,6 +10,7 @@ import numpy as np
 from parallax.alerts.flight_status import FlightStatus
 from parallax.stream.sim_replay import (
     AlertSeen,
+    OpsSeen,
     ReplayResult,
     _by_minute,
     markdown,
@@ -136,3 +137,19 @@ def test_ops_alerts_are_judged_on_the_storms_airports_and_window() -> None:
     assert "| 7 | 03-03 04:30 | 03-03 06:03 | +63 min | +93 min | 2 |" in table
     named = ", ".join(f"PX{i} AMS-LHR cancelled" for i in range(4))  # the run so far: the burst's first four
     assert f"| 7 | 2026-03-03 06:03 | AMS | {named} | storm |" in table
+
+
+def test_the_first_alert_of_either_input_is_timed_from_the_complaints() -> None:
+    onset = START + timedelta(hours=20)
+    effect = onset + timedelta(hours=9)  # a night storm: complaints start with the morning's flights
+    late = AlertSeen(effect + timedelta(minutes=23), "topic:cancellations", "cancellations", (), True)
+    early_ops = OpsSeen(effect - timedelta(minutes=40), "AMS", ("PX1 AMS-LHR cancelled",), True)
+    false_ops = OpsSeen(effect - timedelta(hours=5), "FCO", (), False)
+    both = ReplayResult(onset, onset, 7.0, 1, (late,), effect, (false_ops, early_ops))
+    assert both.effect_delay == timedelta(minutes=23)  # the complaint side alone
+    assert both.either_effect_delay == timedelta(minutes=-40)  # a false ops alert does not count
+    complaints_only = ReplayResult(onset, onset, 7.0, 1, (late,), effect)
+    assert complaints_only.either_effect_delay == timedelta(minutes=23)
+    assert ReplayResult(onset, onset, 7.0, 0, (), effect).either_effect_delay is None
+    table = markdown("parallax eval stream-sim --seed 7", [(7, ("AMS",), both)])
+    assert "| 2 |" not in table and "| 1 | -40 min |" in table
