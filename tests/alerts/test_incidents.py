@@ -100,6 +100,7 @@ def test_routing_rules() -> None:
         "parallax.alerts.detectors.robust",
         "parallax.alerts.detectors.spike",
         "parallax.stream.synthetic",
+        "parallax.kit.pickled",
     ],
 )
 def test_docstring_examples_run(module: str) -> None:

@@ -16,7 +16,6 @@ Example:
 
 from __future__ import annotations
 
-import pickle
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +25,7 @@ from parallax.alerts.events import SignalEvent
 from parallax.alerts.incidents import Decision, IncidentGrouper
 from parallax.alerts.monitor import KeyedMonitor
 from parallax.alerts.rules import Rule, Signal, SpikeRule
+from parallax.kit.pickled import dump, load_as
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,11 @@ class SpikeEngine:
         return state
 
     def checkpoint(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        return dump(self)
 
     @staticmethod
     def restore(blob: bytes) -> SpikeEngine:
-        engine = pickle.loads(blob)
-        if not isinstance(engine, SpikeEngine):
-            raise TypeError("checkpoint does not hold a SpikeEngine")
+        engine = load_as(blob, SpikeEngine)
         engine.__dict__.setdefault("workspace_rules", {})  # checkpoints written before per-workspace rules
         return engine
 

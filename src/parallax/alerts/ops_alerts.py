@@ -20,11 +20,11 @@ Example:
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from parallax.alerts.flight_status import FlightStatus, FlightStatusMonitor, OpsSignal
+from parallax.kit.pickled import dump, load_as
 
 SOURCE = "flight-status"  # what an ops alert names as its input, apart from complaint alerts
 
@@ -68,11 +68,8 @@ class FlightStatusEngine:
         return OpsAlert(signal, True, self._refs, signal.at)
 
     def checkpoint(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        return dump(self)
 
     @staticmethod
     def restore(blob: bytes) -> FlightStatusEngine:
-        engine = pickle.loads(blob)
-        if not isinstance(engine, FlightStatusEngine):
-            raise TypeError("checkpoint does not hold a FlightStatusEngine")
-        return engine
+        return load_as(blob, FlightStatusEngine)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from parallax.alerts import repository
 from parallax.alerts.notify import Notification
 from parallax.alerts.ops_alerts import SOURCE, OpsAlert
-from parallax.alerts.service import Recorded
+from parallax.alerts.service import Recorded, alert_link
 from parallax.store.models import Alert
 
 SEVERITY = "high"
@@ -76,6 +76,6 @@ def ops_notification(alert: Alert, link_base: str | None = None) -> Notification
         severity=alert.severity,
         summary=summary,
         examples=tuple(flights[-3:]),
-        link=f"{link_base.rstrip('/')}/alerts/{alert.id}" if link_base else None,
+        link=alert_link(alert, link_base),
         fields={"Source": SOURCE, "Airport": str(detail.get("airport")), "Key": alert.key},
     )

@@ -92,6 +92,11 @@ def _detail(outcome: Outcome, ratio: float) -> dict[str, object]:
     }
 
 
+def alert_link(alert: Alert, link_base: str | None) -> str | None:
+    """The alert's page in the dashboard, when the worker knows where the dashboard is."""
+    return f"{link_base.rstrip('/')}/alerts/{alert.id}" if link_base else None
+
+
 def notification_for(alert: Alert, link_base: str | None = None) -> Notification:
     detail = alert.detail.get("latest", alert.detail)
     entities = ", ".join(str(e[0]) for e in detail.get("top_entities", [])[:3]) or "-"
@@ -106,7 +111,7 @@ def notification_for(alert: Alert, link_base: str | None = None) -> Notification
         severity=alert.severity,
         summary=summary,
         examples=tuple(detail.get("examples", []))[:3],
-        link=f"{link_base.rstrip('/')}/alerts/{alert.id}" if link_base else None,
+        link=alert_link(alert, link_base),
         fields={"Categories": categories, "Where": entities, "Key": alert.key},
     )
 

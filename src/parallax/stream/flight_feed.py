@@ -22,7 +22,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import pickle
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from parallax.alerts.flight_status import FlightStatus
 from parallax.alerts.ops_alerts import SOURCE, FlightStatusEngine, OpsAlert
 from parallax.kit.clock import to_naive_utc
+from parallax.kit.pickled import dump, load_as
 
 KIND = "flight_status"
 _IATA = r"^[A-Z]{3}$"
@@ -118,14 +118,11 @@ class FlightFeed:
             self._seen.popitem(last=False)
 
     def checkpoint(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        return dump(self)
 
     @staticmethod
     def restore(blob: bytes) -> FlightFeed:
-        feed = pickle.loads(blob)
-        if not isinstance(feed, FlightFeed):
-            raise TypeError("checkpoint does not hold a FlightFeed")
-        return feed
+        return load_as(blob, FlightFeed)
 
 
 def read_flights_csv(path: Path, workspace_id: str) -> tuple[list[dict[str, Any]], list[str]]:

@@ -223,8 +223,8 @@ class StreamWorker:
         """Start enriching what the engine has not counted yet (in the pool, when there is one)."""
         fresh = [d.payload for d in deliveries if not self.engine.seen(d.msg_id)]
         self._skipped += len(deliveries) - len(fresh)
-        if any(is_flight_status(p) for p in fresh):  # the feed is not enriched (its dedupe is its own)
-            fresh = [p for p in fresh if not is_flight_status(p)]
+        # The flight feed is not enriched, and it keeps its own dedupe.
+        fresh = [p for p in fresh if not is_flight_status(p)]
         pooled = getattr(self.enricher, "enrich_async", None)
         if pooled is not None:
             return asyncio.ensure_future(pooled(fresh))

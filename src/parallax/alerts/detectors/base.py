@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import copy
 import inspect
-import pickle
 from datetime import datetime
 from typing import Any, Self
+
+from parallax.kit.pickled import dump, load_as
 
 
 class Detector:
@@ -50,14 +51,11 @@ class Detector:
         return score
 
     def checkpoint(self) -> bytes:
-        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        return dump(self)
 
     @staticmethod
     def restore(blob: bytes) -> Detector:
-        detector = pickle.loads(blob)
-        if not isinstance(detector, Detector):
-            raise TypeError("checkpoint does not hold a Detector")
-        return detector
+        return load_as(blob, Detector)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
