@@ -97,14 +97,13 @@ def test_the_report_shows_the_mirror_survey_gap(demo_run: tuple[str, Path, str])
 
 
 def test_a_store_from_another_world_is_called_out(
-    demo_run: tuple[str, Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_run: tuple[str, Path, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     from parallax.cli.demo_cmd import _warn_if_another_world
 
     url, world, output = demo_run
     assert "built from another demo world" not in output
     summary = json.loads((world / "truth" / "summary.json").read_text())
-    (tmp_path / "truth").mkdir()
-    (tmp_path / "truth" / "summary.json").write_text(json.dumps(summary | {"followup": {"n_answered": 0}}))
-    _warn_if_another_world(url, tmp_path)  # the same online answers, but no follow-up: another world
+    # the same online answers, but no follow-up: another world
+    _warn_if_another_world(url, summary | {"followup": {"n_answered": 0}})
     assert "built from another demo world" in capsys.readouterr().out

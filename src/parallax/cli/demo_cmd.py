@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -67,28 +67,28 @@ def demo(
     for filename, mapping in EXPORTS:
         ingest_cmd.ingest(world_dir / filename, mapping=mapping, workspace=WORKSPACE, database_url=url)
     console.rule("[bold]3/5 enrich")
-    _warn_if_another_world(url, world_dir)
+    truth = json.loads((world_dir / "truth" / "summary.json").read_text())
+    _warn_if_another_world(url, truth)
     enrich_cmd.enrich(workspace=WORKSPACE, tier=tier, database_url=url)
     console.rule("[bold]4/5 link customers")
     _link_customers(url)
     console.rule("[bold]5/5 report")
     data = report_cmd.report(workspace=WORKSPACE, attribute=REPORT_BREAKDOWNS, database_url=url)
     if data is not None and data.bias.csat is not None:
-        _print_truth(world_dir, data.bias.csat)
+        _print_truth(truth, data.bias.csat)
     if no_serve:
         return
     _print_access(url)
     serve(database_url=url, tier=tier)
 
 
-def _warn_if_another_world(url: str, world_dir: Path) -> None:
+def _warn_if_another_world(url: str, summary: dict[str, Any]) -> None:
     """Ingest keeps rows already stored, so a store from an earlier demo world (another seed, size or
     follow-up) keeps that world's survey rows: say so rather than report a mix against this world's truth."""
     from sqlalchemy import func, select
 
     from parallax.store.models import Interaction
 
-    summary = json.loads((world_dir / "truth" / "summary.json").read_text())
     expected = summary["n_responses"] + summary.get("followup", {}).get("n_answered", 0)
     answers = select(func.count()).where(
         Interaction.workspace_id == WORKSPACE,
@@ -106,9 +106,9 @@ def _warn_if_another_world(url: str, world_dir: Path) -> None:
         )
 
 
-def _print_truth(world_dir: Path, csat: BiasCorrection) -> None:
+def _print_truth(summary: dict[str, Any], csat: BiasCorrection) -> None:
     """What only a simulated world can show: the survey figures beside the population's true satisfaction."""
-    truth = json.loads((world_dir / "truth" / "summary.json").read_text())["true_pct_satisfied"]
+    truth = summary["true_pct_satisfied"]
     console.print(
         f"[bold]simulator's truth[/] (demo only): {truth:.1f}% of everyone invited satisfied; the survey is "
         f"off by {csat.naive - truth:+.1f} points, the corrected figure by {csat.corrected - truth:+.1f}"
