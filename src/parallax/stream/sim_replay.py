@@ -89,14 +89,12 @@ class ReplayResult:
     @property
     def detection_delay(self) -> timedelta | None:
         """First true alert minus the storm's start."""
-        return None if self.first_true is None else self.first_true - self.onset
+        return _between(self.first_true, self.onset)
 
     @property
     def effect_delay(self) -> timedelta | None:
         """First true alert minus the moment the storm's complaints began."""
-        if self.first_true is None or self.effect is None:
-            return None
-        return self.first_true - self.effect
+        return _between(self.first_true, self.effect)
 
     @property
     def false_alerts(self) -> int:
@@ -113,14 +111,12 @@ class ReplayResult:
     @property
     def ops_delay(self) -> timedelta | None:
         """First ops alert about the storm minus the storm's start."""
-        return None if self.first_ops is None else self.first_ops - self.onset
+        return _between(self.first_ops, self.onset)
 
     @property
     def ops_hit_delay(self) -> timedelta | None:
         """First ops alert about the storm minus the feed's first storm-hit flight."""
-        if self.first_ops is None or self.ops_hit is None:
-            return None
-        return self.first_ops - self.ops_hit
+        return _between(self.first_ops, self.ops_hit)
 
     @property
     def ops_false(self) -> int:
@@ -134,9 +130,12 @@ class ReplayResult:
     @property
     def either_effect_delay(self) -> timedelta | None:
         """First alert of either input minus the moment the storm's complaints began."""
-        if self.first_either is None or self.effect is None:
-            return None
-        return self.first_either - self.effect
+        return _between(self.first_either, self.effect)
+
+
+def _between(later: datetime | None, earlier: datetime | None) -> timedelta | None:
+    """``later - earlier``, or None where either moment is unknown (not alerted, no complaints)."""
+    return None if later is None or earlier is None else later - earlier
 
 
 def world_payloads(world: Any, workspace_id: str = "acme") -> list[dict[str, Any]]:
