@@ -13,6 +13,7 @@ from parallax.stream.sim_replay import (
     OpsSeen,
     ReplayResult,
     _by_minute,
+    chance_match,
     markdown,
     replay_ops,
     storm_effect,
@@ -63,7 +64,7 @@ def test_delays_false_alerts_and_table() -> None:
     assert [a.verdict for a in alerts] == ["false", "storm", "planted failure"]
     assert result.false_alerts == 1 and result.false_per_week == 0.5
     table = markdown("parallax eval stream-sim --seed 7", [(7, ("AMS", "CDG"), result)])
-    assert "| 7 | AMS, CDG | 03-02 10:00 | 03-02 18:00 | +487 min | +7 min | 1 | 0.5 |" in table
+    assert "| 7 | AMS, CDG | 03-02 10:00 | 03-02 18:00 | +487 min | +7 min | 1 | 0.5 | 0 | 0 of 0 |" in table
     # the key's own bar is escaped, or the row would have a column too many
     assert "| 7 | 2026-03-03 06:00 | topic:in_flight\\|route:AMS-LHR |  | planted failure |" in table
     silent = ReplayResult(onset, onset, 7.0, 0, (), None)
@@ -153,3 +154,39 @@ def test_the_first_alert_of_either_input_is_timed_from_the_complaints() -> None:
     assert ReplayResult(onset, onset, 7.0, 0, (), effect).either_effect_delay is None
     table = markdown("parallax eval stream-sim --seed 7", [(7, ("AMS",), both)])
     assert "| 2 |" not in table and "| 1 | -40 min |" in table
+
+
+def test_an_alert_about_one_disrupted_flight_is_a_flight_incident_not_false() -> None:
+    at = START + timedelta(hours=40)
+    one = AlertSeen(
+        at, "topic:cancellations", "cancellations", ("PX229",), False, flight="PX229 LHR-MAD cancelled"
+    )
+    false = AlertSeen(at, "topic:baggage", "baggage", ("LHR",), False)
+    result = ReplayResult(START, START, 7.0, 10, (one, false), None, chance=(1, 30))
+    assert [a.verdict for a in result.alerts] == ["flight incident", "false"]
+    assert result.false_alerts == 1 and result.flight_incidents == 1
+    table = markdown("parallax eval stream-sim --seed 7", [(7, ("AMS",), result)])
+    assert "| 1 | 1.0 | 1 | 1 of 30 |" in table
+    assert "| cancellations | PX229 | flight incident: PX229 LHR-MAD cancelled |" in table.replace(
+        "topic:", ""
+    )
+
+
+def test_chance_matches_move_each_alert_by_days_outside_the_storm() -> None:
+    feed = [  # PX1 cancelled on day 3 only; the feed runs from day 0 to day 6
+        FlightStatus("acme", "PX1", "LHR", "MAD", START + timedelta(days=d, hours=9), 0, d == 3)
+        for d in range(7)
+    ]
+    labels = ("flight_number:PX1",)
+    on_day = AlertSeen(
+        START + timedelta(days=3, hours=10), "topic:cancellations", None, (), False, labels=labels
+    )
+    storm = (START + timedelta(days=1), START + timedelta(days=1, hours=23))
+    # moved to day 0 (inside the feed's first 6 h: skipped), 1 (the storm: skipped), 2, 4, 5 (no match)
+    # and 6 (10:00, after the feed's last report at 09:00: skipped)
+    assert chance_match([on_day], feed, storm) == (0, 3)
+    later = AlertSeen(
+        START + timedelta(days=5, hours=10), "topic:cancellations", None, (), False, labels=labels
+    )
+    # moved to days 2, 3 (the cancelled flight: a chance match) and 4; 6 to 8 are past the feed
+    assert chance_match([later], feed, storm) == (1, 3)

@@ -223,3 +223,28 @@ def test_the_feed_through_jetstream_raises_one_ops_alert(
     processed = asyncio.run(_through_jetstream(nats_url, stream_name, feed, AlertSink(session_factory)))
     assert processed == len(feed)
     assert [a.key for a in _alerts(session_factory)] == ["ops:disrupted|airport:AMS"]
+
+
+def test_a_complaint_spike_after_a_disrupted_flight_says_which(
+    session_factory: sessionmaker[Session],
+    workspace: str,
+    disrupted_day: list[dict[str, Any]],
+    spike_at: datetime,
+) -> None:
+    """The feed reports PX777 LHR-JFK three hours late just before the day's LHR-JFK delay complaints:
+    the complaint alert's title, detail and notification name it; a flight on another route is not named."""
+    late = _message("PX777", "LHR", "JFK", spike_at - timedelta(minutes=30), "delayed", 180.0)
+    other = _message("PX778", "CDG", "FRA", spike_at - timedelta(minutes=20), "cancelled")
+    before = [p for p in disrupted_day if p["occurred_at"] < late["scheduled"]]
+    after = disrupted_day[len(before) :]
+    bus, notifier = InProcessBus(), Collecting()
+    worker = StreamWorker(bus, AlertSink(session_factory, [notifier]), VADER, batch_size=50)
+    _run(worker, bus, [*before, late, other, *after])
+    complaint = [a for a in _alerts(session_factory) if a.rule != "flight-status"]
+    assert len(complaint) == 1
+    alert = complaint[0]
+    assert alert.title.endswith(" after PX777 LHR-JFK +180 min"), alert.title
+    detail = alert.detail.get("latest", alert.detail)
+    assert detail["flight_status"] == ["PX777 LHR-JFK +180 min"]
+    sent = [n for n in notifier.notes if n.alert_id == alert.id]
+    assert sent and sent[0].fields["Flight status"] == "PX777 LHR-JFK +180 min"

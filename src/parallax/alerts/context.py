@@ -24,6 +24,9 @@ class SpikeContext:
     events: int
     public_share: float
     customer_value: float
+    # Disrupted flights the flight-status feed reported that the spike names ("PX229 LHR-MAD cancelled"),
+    # filled in by the stream worker (alerts/flight_causes.py); empty without a feed.
+    flight_status: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -33,6 +36,7 @@ class SpikeContext:
             "events": self.events,
             "public_share": round(self.public_share, 3),
             "customer_value": round(self.customer_value, 3),
+            "flight_status": list(self.flight_status),
         }
 
 

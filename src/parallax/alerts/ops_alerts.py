@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from parallax.alerts.flight_causes import RecentDisruptions
 from parallax.alerts.flight_status import FlightStatus, FlightStatusMonitor, OpsSignal
 from parallax.kit.pickled import dump, load_as
 
@@ -48,10 +49,13 @@ class FlightStatusEngine:
     # (workspace, airport) -> (run, incident ref, when the incident started)
     _open: dict[tuple[str, str], tuple[int, int, datetime]] = field(default_factory=dict)
     _refs: int = 0
+    # The last hours' disrupted flights, to say which of them a complaint spike is about.
+    recent: RecentDisruptions = field(default_factory=RecentDisruptions)
 
     def process_batch(self, statuses: list[FlightStatus]) -> list[OpsAlert]:
         out: list[OpsAlert] = []
         for status in statuses:
+            self.recent.add(status)
             monitor = self._monitors.get(status.workspace_id)
             if monitor is None:
                 monitor = self._monitors[status.workspace_id] = FlightStatusMonitor(self.min_delay)
@@ -66,6 +70,10 @@ class FlightStatusEngine:
         self._refs += 1
         self._open[where] = (signal.run, self._refs, signal.at)
         return OpsAlert(signal, True, self._refs, signal.at)
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state.setdefault("recent", RecentDisruptions())  # checkpoints written before it (also in a feed's)
+        self.__dict__.update(state)
 
     def checkpoint(self) -> bytes:
         return dump(self)

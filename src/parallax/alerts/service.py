@@ -36,7 +36,16 @@ def title_for(outcome: Outcome) -> str:
     topic = _topic(outcome)
     where = ", ".join(label.split(":", 1)[1] for label, _ in context.top_entities[:2])
     about = f"{topic} complaints" if topic else "negative mentions"
-    return f"Spike in {about}" + (f" ({where})" if where else "")
+    title = f"Spike in {about}" + (f" ({where})" if where else "")
+    return title + _after(context.flight_status)
+
+
+def _after(flights: tuple[str, ...]) -> str:
+    """What the flight-status feed says the spike follows: the cause, where one flight explains it."""
+    if not flights:
+        return ""
+    more = f" and {len(flights) - 1} more disrupted flight(s)" if len(flights) > 1 else ""
+    return f" after {flights[0]}{more}"
 
 
 def record(session: Session, outcome: Outcome) -> Recorded:
@@ -105,6 +114,9 @@ def notification_for(alert: Alert, link_base: str | None = None) -> Notification
         f"{alert.count} in 5 minutes against about {detail.get('expected_per_bucket', 0)} usually "
         f"(x{detail.get('ratio', 1)}); {round(100 * float(detail.get('public_share', 0)))}% public."
     )
+    fields = {"Categories": categories, "Where": entities, "Key": alert.key}
+    if detail.get("flight_status"):
+        fields["Flight status"] = ", ".join(str(f) for f in detail["flight_status"])
     return Notification(
         alert_id=alert.id,
         title=alert.title,
@@ -112,7 +124,7 @@ def notification_for(alert: Alert, link_base: str | None = None) -> Notification
         summary=summary,
         examples=tuple(detail.get("examples", []))[:3],
         link=alert_link(alert, link_base),
-        fields={"Categories": categories, "Where": entities, "Key": alert.key},
+        fields=fields,
     )
 
 

@@ -339,7 +339,8 @@ def eval_stream_sim(
         console.print(summary(s, world.disruption.airports, result))
         for alert in result.alerts:
             about = ", ".join(alert.entities[:3])
-            console.print(f"  {alert.verdict:>15} {alert.at:%Y-%m-%d %H:%M} {alert.key} {about}")
+            cause = f" (after {alert.flight})" if alert.flight else ""
+            console.print(f"  {alert.verdict:>15} {alert.at:%Y-%m-%d %H:%M} {alert.key} {about}{cause}")
         for ops in result.ops_alerts:
             flights = ", ".join(ops.flights[:3])
             console.print(

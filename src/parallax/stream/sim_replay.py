@@ -8,7 +8,11 @@ An alert is *true* when it is about the disruption (a delay or cancellation topi
 airports or routes among its entities) and fires between ``lead`` before the storm's start (airlines cancel
 ahead of a storm, and the simulated customers complain about it) and ``grace`` after its end. An alert
 about one of the simulator's planted failures (its key names the failing route or airport) is a real
-problem found, counted apart; every other new alert is false.
+problem found, counted apart. So is a *flight incident*: an alert outside the storm about a delay or
+cancellation that names (by code or route) a flight the simulator cancelled or delayed two hours or more,
+due to leave within six hours before the alert or one after it (one flight's passengers complaining: a
+real event, found by the same rule the product uses to say which flights a spike follows,
+``alerts/flight_causes.py``, applied to the simulated truth). Every other new alert is false.
 
 Two clocks for the delay. The storm's start is when the weather arrives, but the simulator's customers
 complain about a flight when it is cancelled or delayed at departure (or after landing late): a storm that
@@ -33,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from parallax.alerts.engine import SpikeEngine
+from parallax.alerts.flight_causes import BEFORE, explained_by
 from parallax.alerts.flight_status import FlightStatus
 from parallax.alerts.ops_alerts import FlightStatusEngine
 from parallax.kit.clock import to_naive_utc
@@ -51,10 +56,14 @@ class AlertSeen:
     entities: tuple[str, ...]
     true: bool
     planted: bool = False  # about a planted failure: a real problem, neither the storm nor false
+    flight: str | None = None  # the disrupted flight a flight incident is about ("PX229 LHR-MAD cancelled")
+    labels: tuple[str, ...] = ()  # the entities with their kinds ("route:LHR-MAD"), as the rule reads them
 
     @property
     def verdict(self) -> str:
-        return "storm" if self.true else "planted failure" if self.planted else "false"
+        if self.true:
+            return "storm"
+        return "planted failure" if self.planted else "flight incident" if self.flight else "false"
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class ReplayResult:
     effect: datetime | None = None  # when the storm's complaints began, from the simulator's truth
     ops_alerts: tuple[OpsSeen, ...] = ()
     ops_hit: datetime | None = None  # the feed's first storm-hit flight (its scheduled departure)
+    chance: tuple[int, int] = (0, 0)  # the one-flight rule's matches by chance: (matches, tries)
 
     @property
     def first_true(self) -> datetime | None:
@@ -103,6 +113,11 @@ class ReplayResult:
     @property
     def false_per_week(self) -> float:
         return self.false_alerts / (self.days / 7.0)
+
+    @property
+    def flight_incidents(self) -> int:
+        """Alerts about one disrupted flight outside the storm (real, and not false; not the storm)."""
+        return sum(a.verdict == "flight incident" for a in self.alerts)
 
     @property
     def first_ops(self) -> datetime | None:
@@ -251,14 +266,15 @@ def replay(
     failures = {
         pair for failure in world.failures for pair in failure.segment if pair[0] in ("route", "airport")
     }
-    payloads = world_payloads(world)
+    payloads, statuses = world_payloads(world), world_flight_statuses(world)
     engine, enricher = SpikeEngine(), StreamEnricher()
     seen: list[AlertSeen] = []
     for minute in _by_minute(payloads):
         for outcome in engine.process_batch(enricher.enrich(minute)):
             if not outcome.decision.is_new:
                 continue
-            entities = tuple(label.split(":", 1)[1] for label, _ in outcome.context.top_entities)
+            labels = [label for label, _ in outcome.context.top_entities]
+            entities = tuple(label.split(":", 1)[1] for label in labels)
             topics = [c for c, _ in outcome.context.top_categories] + [outcome.signal.key.topic or ""]
             worded = any(word in topic for topic in topics for word in DISRUPTION_WORDS)
             about = worded or bool(marks.intersection(entities))
@@ -266,14 +282,44 @@ def replay(
             true = about and onset - lead <= at <= end + grace
             name = outcome.signal.key.name
             planted = not true and any(f"{kind}:{value}" in name for kind, value in failures)
-            seen.append(AlertSeen(at, name, outcome.signal.key.topic, entities, true, planted))
+            flights = explained_by(statuses, labels, at) if worded and not (true or planted) else ()
+            flight = flights[0].describe() if flights else None
+            topic = outcome.signal.key.topic
+            seen.append(AlertSeen(at, name, topic, entities, true, planted, flight, tuple(labels)))
     effect = storm_effect(world, lead, grace)
-    ops = replay_ops(
-        world_flight_statuses(world), set(world.disruption.airports), (onset - lead, end + grace)
-    )
+    window = (onset - lead, end + grace)
+    ops = replay_ops(statuses, set(world.disruption.airports), window)
+    chance = chance_match(seen, statuses, window)
     return ReplayResult(
-        onset, end, world.config.days, len(payloads), tuple(seen), effect, ops, storm_hit_report(world)
+        onset,
+        end,
+        world.config.days,
+        len(payloads),
+        tuple(seen),
+        effect,
+        ops,
+        storm_hit_report(world),
+        chance,
     )
+
+
+def chance_match(
+    alerts: list[AlertSeen], statuses: list[FlightStatus], storm: tuple[datetime, datetime]
+) -> tuple[int, int]:
+    """How often the one-flight rule would find a disrupted flight for an alert's entities by chance: each
+    alert moved 1 to 3 days either way (same hour, outside the storm's window and the feed's days), as
+    (matches, tries). A low share says a flight incident's match is not a coincidence."""
+    if not statuses:
+        return 0, 0
+    first, last = statuses[0].scheduled + BEFORE, statuses[-1].scheduled
+    matches = tries = 0
+    for alert in alerts:
+        for days in (-3, -2, -1, 1, 2, 3):
+            at = alert.at + timedelta(days=days)
+            if first <= at <= last and not storm[0] <= at <= storm[1]:
+                tries += 1
+                matches += bool(explained_by(statuses, alert.labels, at))
+    return matches, tries
 
 
 def _minutes(delta: timedelta | None) -> str:
@@ -287,7 +333,8 @@ def summary(seed: int, airports: tuple[str, ...], result: ReplayResult) -> str:
         f"seed {seed}: storm over {', '.join(airports)} from {result.onset:%Y-%m-%d %H:%M} (complaints from "
         f"{effect}); {result.interactions} interactions; first true alert {_minutes(result.detection_delay)} "
         f"from the storm's start, {_minutes(result.effect_delay)} from its complaints; "
-        f"{result.false_alerts} false alerts ({result.false_per_week:.1f} per simulated week); flight-status "
+        f"{result.false_alerts} false alerts ({result.false_per_week:.1f} per simulated week), "
+        f"{result.flight_incidents} about one disrupted flight; flight-status "
         f"feed: first ops alert {_minutes(result.ops_delay)} from the storm's start, "
         f"{_minutes(result.ops_hit_delay)} from its first storm-hit flight, {result.ops_false} false; "
         f"first alert of either input {_minutes(result.either_effect_delay)} from its complaints"
@@ -302,18 +349,22 @@ def markdown(command: str, runs: list[tuple[int, tuple[str, ...], ReplayResult]]
         f"`{command}`: each world replayed a simulated minute at a time through the stream's detectors. "
         "Delays are from the storm's start and from the moment its complaints began (when "
         f"{EFFECT_SHARE:.0%} of the storm-hit customers' first complaints had been posted, from the "
-        "simulator's truth); see docs/realtime.md.",
+        "simulator's truth); see docs/realtime.md. A *one-flight incident* is an alert outside the storm "
+        "about a delay or cancellation naming a flight (by code or route) that the simulator cancelled or "
+        "delayed 2 h or more, due from 6 h before the alert to 1 h after it: real, so not false, and not "
+        "the storm either. *Chance matches*: the same rule on every alert moved 1 to 3 days either way "
+        "(outside the storm): how often it would find such a flight by coincidence.",
         "",
         "| seed | storm | storm start | complaints from | from start | from complaints | false alerts "
-        "| per week |",
-        "|---|---|---|---|---|---|---|---|",
+        "| per week | one-flight incidents | chance matches |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for seed, airports, r in runs:
         effect = "-" if r.effect is None else f"{r.effect:%m-%d %H:%M}"
         lines.append(
             f"| {seed} | {', '.join(airports)} | {r.onset:%m-%d %H:%M} | {effect} "
             f"| {_minutes(r.detection_delay)} | {_minutes(r.effect_delay)} | {r.false_alerts} "
-            f"| {r.false_per_week:.1f} |"
+            f"| {r.false_per_week:.1f} | {r.flight_incidents} | {r.chance[0]} of {r.chance[1]} |"
         )
     lines += [
         "",
@@ -349,5 +400,6 @@ def markdown(command: str, runs: list[tuple[int, tuple[str, ...], ReplayResult]]
         for a in r.alerts:
             entities = ", ".join(a.entities[:3])
             key = a.key.replace("|", "\\|")  # topic:x|route:y inside a table cell
-            lines.append(f"| {seed} | {a.at:%Y-%m-%d %H:%M} | {key} | {entities} | {a.verdict} |")
+            verdict = f"{a.verdict}: {a.flight}" if a.flight else a.verdict
+            lines.append(f"| {seed} | {a.at:%Y-%m-%d %H:%M} | {key} | {entities} | {verdict} |")
     return "\n".join(lines)

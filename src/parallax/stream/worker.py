@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from parallax.alerts import service
 from parallax.alerts.engine import Outcome, SpikeEngine
 from parallax.alerts.events import SignalEvent
+from parallax.alerts.flight_causes import with_flight_status
 from parallax.alerts.notify import Notifier
 from parallax.alerts.ops_alerts import OpsAlert
 from parallax.alerts.ops_service import is_ops, ops_notification, record_ops
@@ -239,7 +240,10 @@ class StreamWorker:
         cpu = time.process_time()
         stats.batch_arrival = min((e.arrived for e in events if e.arrived), default=0.0)
         outcomes = self.engine.process_batch(events)  # duplicates within the pipeline are dropped here
+        # The batch's flight statuses first, so a spike about a flight they report disrupted says so.
         self._feed_flights([d.payload for d in deliveries if is_flight_status(d.payload)])
+        recent = self.flights.engine.recent
+        outcomes = [with_flight_status(o, recent) for o in outcomes]
         cpu = stats.charge("detect", cpu)
         if outcomes and self.sink is not None:
             self._report(self.sink.write(outcomes))
