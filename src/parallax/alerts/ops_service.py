@@ -67,8 +67,9 @@ def ops_notification(alert: Alert, link_base: str | None = None) -> Notification
     flights = list(detail.get("flights", []))
     share = float(detail.get("usual_disrupted_share", 0.0))
     summary = (
-        f"{alert.count} disrupted flights (cancelled or 2 h late) at {detail.get('airport')}, "
-        f"where usually {share:.1%} are. From the flight-status feed, not from complaints."
+        f"{alert.count} flights cancelled or an hour or more late at {detail.get('airport')}, "
+        f"where usually {share:.1%} are cancelled or 2 h late. "
+        "From the flight-status feed, not from complaints."
     )
     return Notification(
         alert_id=alert.id,
