@@ -31,9 +31,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from parallax.alerts.engine import Outcome
-from parallax.alerts.flight_status import FlightStatus
+from parallax.alerts.flight_status import DISRUPTED_DELAY, FlightStatus
 
-MIN_DELAY = 120.0  # minutes: the feed's own line for a disrupted flight (see flight_status.py)
 BEFORE = timedelta(hours=6)
 AFTER = timedelta(hours=1)
 
@@ -61,7 +60,9 @@ def explained_by(
     hits = [
         s
         for s in statuses
-        if s.disrupted(MIN_DELAY) and at - before <= s.scheduled <= at + after and wanted & set(labels_of(s))
+        if s.disrupted(DISRUPTED_DELAY)
+        and at - before <= s.scheduled <= at + after
+        and wanted & set(labels_of(s))
     ]
     return tuple(sorted(hits, key=lambda s: (not wanted.intersection(codes_of(s)), s.scheduled)))
 
@@ -76,7 +77,7 @@ class RecentDisruptions:
     _flights: dict[str, deque[FlightStatus]] = field(default_factory=dict)
 
     def add(self, status: FlightStatus) -> None:
-        if not status.disrupted(MIN_DELAY):
+        if not status.disrupted(DISRUPTED_DELAY):
             return
         kept = self._flights.setdefault(status.workspace_id, deque(maxlen=self.capacity))
         kept.append(status)

@@ -47,6 +47,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 ON_TIME, LATE, DISRUPTED = 0, 1, 2  # a reported flight's class
+DISRUPTED_DELAY = 120.0  # minutes: cancelled or this late is disrupted (the EU261 line)
+LATE_DELAY = 60.0  # minutes: this late, and not disrupted, is late
+P1_LATE, PRIOR_LATE = 0.2, 0.08  # the late share in a disruption, and usually (the prior)
 
 
 @dataclass(frozen=True)
@@ -85,8 +88,8 @@ class AirportCusum:
         prior_rate: float = 0.05,
         prior_weight: float = 50.0,
         run_memory: int = 12,
-        p1_late: float = 0.2,
-        prior_late: float = 0.08,
+        p1_late: float = P1_LATE,
+        prior_late: float = PRIOR_LATE,
     ) -> None:
         self.p1 = p1
         self.p1_late = p1_late
@@ -105,8 +108,8 @@ class AirportCusum:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         # checkpoints from before the late class: no late flight learned, the default prior
-        state.setdefault("p1_late", 0.2)
-        state.setdefault("prior_late", 0.08)
+        state.setdefault("p1_late", P1_LATE)
+        state.setdefault("prior_late", PRIOR_LATE)
         state.setdefault("_late", 0)
         self.__dict__.update(state)
 
@@ -195,13 +198,13 @@ class OpsSignal:
 class FlightStatusMonitor:
     """One CUSUM per airport of a workspace; every reported flight counts at both of its ends."""
 
-    min_delay: float = 120.0
-    late_delay: float = 60.0
+    min_delay: float = DISRUPTED_DELAY
+    late_delay: float = LATE_DELAY
     prototype: AirportCusum = field(default_factory=AirportCusum)
     _airports: dict[str, AirportCusum] = field(default_factory=dict)
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        state.setdefault("late_delay", 60.0)  # checkpoints from before the late class
+        state.setdefault("late_delay", LATE_DELAY)  # checkpoints from before the late class
         self.__dict__.update(state)
 
     def observe(self, status: FlightStatus) -> list[OpsSignal]:

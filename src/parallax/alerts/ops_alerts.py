@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from parallax.alerts.flight_causes import RecentDisruptions
-from parallax.alerts.flight_status import FlightStatus, FlightStatusMonitor, OpsSignal
+from parallax.alerts.flight_status import DISRUPTED_DELAY, FlightStatus, FlightStatusMonitor, OpsSignal
 from parallax.kit.pickled import dump, load_as
 
 SOURCE = "flight-status"  # what an ops alert names as its input, apart from complaint alerts
@@ -44,7 +44,7 @@ class OpsAlert:
 class FlightStatusEngine:
     """A :class:`FlightStatusMonitor` per workspace and one open incident per (workspace, airport)."""
 
-    min_delay: float = 120.0
+    min_delay: float = DISRUPTED_DELAY
     _monitors: dict[str, FlightStatusMonitor] = field(default_factory=dict)
     # (workspace, airport) -> (run, incident ref, when the incident started)
     _open: dict[tuple[str, str], tuple[int, int, datetime]] = field(default_factory=dict)
