@@ -28,12 +28,15 @@ import torch
 from tokenizers import Tokenizer
 from transformers import MPNetModel
 
+from parallax.enrich.artifacts_path import ARTIFACTS
 from parallax.enrich.datasets import DEFAULT_DATA, airline_tweets, tweeteval
 from parallax.enrich.eval.metrics import Metrics, classification_metrics
+from parallax.enrich.sentiment.accurate import ARTIFACT
 from parallax.enrich.textnorm import normalise
 from parallax.enrich.train.fast import SENTIMENT_LABELS as LABELS
 from parallax.enrich.train.linear import in_calibration
 from parallax.enrich.train.tune import training_data
+from parallax.enrich.tuned import load_tuned
 
 MAX_TOKENS = 64  # as the accurate tier cuts
 PAD_ID = 1  # MPNet's <pad>
@@ -124,6 +127,9 @@ def main(model_dir: Path, tuned: int, epochs: int, lr: float) -> None:
     held = cache([t for t, c in zip(data.texts, calibration, strict=True) if c])
     print(f"lower layers cached in {time.monotonic() - started:.0f} s", flush=True)
     y_fit, y_held = torch.tensor(y[~calibration]), y[calibration]
+    # The baseline: the shipped MiniLM (tuned on the same rows) on the same calibration slice.
+    shipped = load_tuned(ARTIFACTS / ARTIFACT).predict_proba(list(np.array(data.texts)[calibration]))
+    report("shipped MiniLM, calibration slice", [LABELS[i] for i in y_held], shipped)
     counts = np.bincount(y[~calibration], minlength=len(LABELS))
     weights = torch.tensor(np.sqrt(counts.sum() / (len(LABELS) * counts)), dtype=torch.float32)
     loss_fn = torch.nn.CrossEntropyLoss(weight=weights)
