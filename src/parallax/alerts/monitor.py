@@ -67,19 +67,27 @@ class KeyedMonitor:
         return epoch + timedelta(seconds=math.floor((t - epoch).total_seconds() / seconds) * seconds)
 
     def advance(self, t: datetime) -> None:
-        """Close every bucket that ends at or before ``t``: each detector learns its count (0 if silent)."""
+        """Close every bucket that ends at or before ``t``: each detector learns its count (0 if silent).
+
+        The open bucket closes with its counts; the silent buckets after it are learned in bulk
+        (``learn_zeros``), so a jump in time costs what the detectors' memory holds (a week of buckets at
+        most), not one step per bucket: one event dated decades ahead cannot stall the stream.
+        """
         if self._open is not None and t < self._open + self.bucket:
             return  # the common case: still inside the open bucket (or late, which counts in it)
         target = self.bucket_of(t)
         if self._open is None:
             self._open = target
-        while self._open < target:
-            for key, detector in self._detectors.items():
-                detector.learn_one(float(self._counts.get(key, 0)), self._open)
-            self._pickled = None
-            self._counts.clear()
-            self._open += self.bucket
-            self._closed += 1
+            return
+        closing = (target - self._open) // self.bucket
+        for key, detector in self._detectors.items():
+            detector.learn_one(float(self._counts.get(key, 0)), self._open)
+            if closing > 1:
+                detector.learn_zeros(closing - 1, self._open + self.bucket, self.bucket)
+        self._pickled = None
+        self._counts.clear()
+        self._open = target
+        self._closed += closing
 
     def observe(self, event: SignalEvent) -> list[Observation]:
         """Count ``event`` into the open bucket and score each of its keys' partial counts."""
@@ -125,8 +133,7 @@ class KeyedMonitor:
         detector = self.prototype.clone()
         assert self._open is not None
         backfill = min(self._closed, int(timedelta(days=1) / self.bucket))
-        for k in range(backfill, 0, -1):
-            detector.learn_one(0.0, self._open - k * self.bucket)
+        detector.learn_zeros(backfill, self._open - backfill * self.bucket, self.bucket)
         return detector
 
     @property

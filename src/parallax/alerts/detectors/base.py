@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Self
 
 from parallax.kit.pickled import dump, load_as
@@ -49,6 +49,15 @@ class Detector:
         score = self.score_one(x, t)
         self.learn_one(x, t)
         return score
+
+    def learn_zeros(self, n: int, start: datetime, step: timedelta) -> None:
+        """Learn ``n`` observations of 0 at ``start``, ``start + step``, ...: a silent stretch.
+
+        The same state as ``learn_one(0.0, ...)`` n times; subclasses whose memory is bounded override it so
+        that the cost is bounded by that memory, not by ``n`` (a jump of years must not walk every step).
+        """
+        for i in range(n):
+            self.learn_one(0.0, start + i * step)
 
     def checkpoint(self) -> bytes:
         return dump(self)

@@ -36,7 +36,7 @@ Example:
 from __future__ import annotations
 
 from collections import deque
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -144,3 +144,23 @@ class OnsetDetector(Detector):
         self._seen += 1
         self._last_evidence = evidence
         return score
+
+    def learn_zeros(self, n: int, start: datetime, step: timedelta) -> None:
+        """Zeros in bulk, exactly as ``update(0.0, ...)`` n times. Once the sum's window holds only zeros,
+        a 0 scores z = 0 against every baseline (0 is the smallest count), so its evidence is 0: each such
+        step adds a 0 to the peaks and to the histogram's first bin, and the members take zeros in bulk."""
+        exact = min(n, self.span + 1)
+        for i in range(exact):
+            self.update(0.0, start + i * step)
+        rest = n - exact
+        if rest <= 0:
+            return
+        first = start + exact * step
+        for member in self._members:
+            member.learn_zeros(rest, first, step)
+        if self.span > 1:
+            self._before.extend([0.0] * min(rest, self.span - 1))
+        self._recent.extend([0.0] * min(rest, self._recent.maxlen or rest))
+        self._counts[0] += rest  # evidence 0 falls in the bin below the first edge
+        self._seen += rest
+        self._last_evidence = 0.0

@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 import math
 from collections import deque
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from parallax.alerts.detectors.base import Detector
 
@@ -74,6 +75,23 @@ class _SortedWindow:
         bisect.insort(self.ordered, value)
         self._stats = None
 
+    def fill(self, value: float, count: int) -> None:
+        """``append(value)`` ``count`` times, at a cost bounded by the window's size, not by ``count``."""
+        if count <= 0:
+            return
+        if len(self.arrival) > self.size:  # a window whose size shrank never evicts (as ``append``)
+            evict = 0
+        else:
+            count = min(count, self.size)  # older copies of ``value`` would be evicted by newer ones
+            evict = max(0, len(self.arrival) + count - self.size)
+        for _ in range(evict):
+            old = self.arrival.popleft()
+            del self.ordered[bisect.bisect_left(self.ordered, old)]
+        self.arrival.extend([value] * count)
+        at = bisect.bisect_left(self.ordered, value)
+        self.ordered[at:at] = [value] * count
+        self._stats = None
+
     def __len__(self) -> int:
         return len(self.arrival)
 
@@ -109,6 +127,9 @@ class WindowZ(Detector):
 
     def learn_one(self, x: float, t: datetime) -> None:
         self._history.append(forward(x))
+
+    def learn_zeros(self, n: int, start: datetime, step: timedelta) -> None:
+        self._history.fill(forward(0.0), n)
 
     def median(self) -> float:
         """The median of the window on the original scale (0 when empty)."""
@@ -155,3 +176,42 @@ class SeasonalZ(Detector):
         slot = self._slots.setdefault(self._slot(t), _SortedWindow(size))
         slot.size = size
         slot.append(forward(x))
+
+    def learn_zeros(self, n: int, start: datetime, step: timedelta) -> None:
+        """Zeros in bulk: the first two steps as usual (they may set ``_per_slot``), then each slot takes
+        as many zeros as the stretch puts in its hour, up to the slot's size."""
+        exact = min(n, 2)
+        for i in range(exact):
+            self.learn_one(0.0, start + i * step)
+        rest = n - exact
+        if rest <= 0:
+            return
+        first = start + exact * step
+        size = self.cycles * (self._per_slot or 12)
+        for slot_id, count in _slot_appends(first, rest, step, self.period, size):
+            slot = self._slots.setdefault(slot_id, _SortedWindow(size))
+            slot.size = size
+            slot.fill(forward(0.0), count)
+        self._last = first + (rest - 1) * step
+
+
+@lru_cache(maxsize=256)
+def _slot_appends(
+    first: datetime, n: int, step: timedelta, period: str, size: int
+) -> tuple[tuple[int, int], ...]:
+    """How many of the ``n`` steps from ``first`` fall in each hour slot, counting back from the last and
+    capped at ``size`` per slot (older ones would be evicted): at most every slot's ``size`` steps are
+    visited, however long the stretch. The same for every key of a monitor, hence the cache."""
+    slots = 24 if period == "day" else 168
+    counts: dict[int, int] = {}
+    full = 0
+    for i in range(min(n, slots * size)):
+        t = first + (n - 1 - i) * step
+        slot_id = t.hour if period == "day" else t.weekday() * 24 + t.hour
+        seen = counts.get(slot_id, 0)
+        if seen < size:
+            counts[slot_id] = seen + 1
+            full += seen + 1 == size
+            if full == slots:
+                break
+    return tuple(counts.items())

@@ -100,3 +100,14 @@ class SpikeDetector(Detector):
             best = max(best, (scale.update(x, t), scale.last_evidence))
         self._last_evidence = best[1]
         return best[0]
+
+    def learn_zeros(self, n: int, start: datetime, step: timedelta) -> None:
+        """A silent stretch of ``n`` steps, at a cost bounded by the detector's memory (a jump of years costs
+        what a week does). The same state as ``learn_one(0.0, ...)`` n times."""
+        if n <= max(self.spans, default=1) + 1:
+            for i in range(n):
+                self.update(0.0, start + i * step)
+            return
+        for scale in self._scales:
+            scale.learn_zeros(n, start, step)
+        self._last_evidence = 0.0  # the last step is a zero with nothing before it: no evidence
