@@ -94,3 +94,23 @@ def test_a_workspace_never_sees_another_workspaces_rows(
     assert sorted(i["external_id"] for i in seen_by_acme) == ["a1", "shared"]
     assert sorted(i["external_id"] for i in seen_by_other) == ["b1", "shared"]
     assert not {i["id"] for i in seen_by_acme} & {i["id"] for i in seen_by_other}
+
+
+def test_a_row_that_is_not_an_object_is_rejected_alone(
+    db_url: str, session_factory: sessionmaker[Session], workspace: str
+) -> None:
+    acme, _ = _keys(session_factory)
+    rows = [_record("1"), "a string", [1, 2], None, 7, _record("2")]
+    with TestClient(create_app(db_url)) as client:
+        response = client.post("/v1/interactions", json={"interactions": rows}, headers=_auth(acme))
+        schema = client.get("/openapi.json").json()["components"]["schemas"]["Batch"]
+    body = response.json()
+    assert response.status_code == 200, body
+    assert (body["accepted"], len(body["ids"])) == (2, 2)
+    assert [(e["row"], e["field"], e["reason"]) for e in body["rejected"]] == [
+        (1, "(row)", "not a JSON object: a string"),
+        (2, "(row)", "not a JSON object: an array"),
+        (3, "(row)", "not a JSON object: null"),
+        (4, "(row)", "not a JSON object: a number"),
+    ]
+    assert schema["properties"]["interactions"]["items"]["type"] == "object"  # the contract stays objects

@@ -10,6 +10,7 @@ keys inside and across batches, unknown columns, non-ASCII text.
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ import pytest
 from ingest_factories import TICKET_HEADER, run, ticket_row, write_csv
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
+
+from parallax.ingest.window import DateBounds
 
 STORED = (
     "source, external_id, channel, kind, solicited, direction, occurred_at, author_handle, author_email, "
@@ -42,9 +45,16 @@ def _stored(factory: sessionmaker[Session], workspace: str) -> tuple[list[Any], 
 
 
 def assert_same_as_reference(
-    tmp_path: Path, factory: sessionmaker[Session], path: Path, mapping: str, batch_size: int = 4
+    tmp_path: Path,
+    factory: sessionmaker[Session],
+    path: Path,
+    mapping: str,
+    batch_size: int = 4,
+    **options: Any,
 ) -> Any:
-    fast = run(path, mapping, factory, "acme", batch_size=batch_size, rejects_path=tmp_path / "fast.csv")
+    fast = run(
+        path, mapping, factory, "acme", batch_size=batch_size, rejects_path=tmp_path / "fast.csv", **options
+    )
     slow = run(
         path,
         mapping,
@@ -53,6 +63,7 @@ def assert_same_as_reference(
         batch_size=batch_size,
         rejects_path=tmp_path / "slow.csv",
         columnar=False,
+        **options,
     )
     keys = ("rows", "inserted", "duplicates", "rejected", "batches", "errors_by_field")
     assert {k: getattr(fast, k) for k in keys} == {k: getattr(slow, k) for k in keys}
@@ -101,6 +112,31 @@ def test_messy_tickets_store_the_same_rows(
     path = write_csv(tmp_path / "tickets.csv", header, rows)
     summary = assert_same_as_reference(tmp_path, session_factory, path, "tickets", batch_size=37)
     assert summary.inserted > 20 and summary.rejected > 20 and summary.duplicates > 5
+
+
+def test_timestamps_outside_the_date_window_are_rejected_alike(
+    tmp_path: Path, session_factory: sessionmaker[Session], workspace: str
+) -> None:
+    rng = random.Random(11)
+    times = [
+        *TIMES,
+        "2099-01-01T00:00:00Z",
+        "1999-12-31T23:59:59Z",
+        "2026-03-12T11:59:59Z",
+        "2026-03-12 12:00:01",
+    ]
+    rows = [
+        ticket_row(i, created_at=rng.choice(times), first_response_at=rng.choice(times), closed_at="")
+        for i in range(120)
+    ]
+    path = write_csv(tmp_path / "tickets.csv", TICKET_HEADER, rows)
+    window = DateBounds().at(datetime(2026, 3, 10, 12, 0))
+    summary = assert_same_as_reference(
+        tmp_path, session_factory, path, "tickets", batch_size=23, window=window
+    )
+    assert summary.inserted > 10 and summary.rejected > 40
+    reasons = (tmp_path / "fast.csv").read_text()
+    assert "is too far in the future" in reasons and "is before the earliest accepted date" in reasons
 
 
 def test_a_clean_file_is_stored_without_the_row_path(

@@ -27,6 +27,8 @@ from parallax.ingest.importer import (
     total_units,
 )
 from parallax.ingest.mapping import builtin_names, load_mapping
+from parallax.ingest.window import DateBounds
+from parallax.kit.clock import utcnow
 from parallax.kit.errors import ParallaxError
 
 
@@ -43,6 +45,10 @@ def ingest(
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv | jsonl | parquet (default: from the extension).")
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Text encoding of a CSV or JSONL file, e.g. cp1252, utf-16 (default: detected)."),
+    ] = None,
     workspace: Annotated[str, typer.Option(help="Workspace (tenant) id; created if missing.")] = "demo",
     source: Annotated[
         str | None, typer.Option(help="Source name for idempotency (default: the mapping's).")
@@ -56,9 +62,15 @@ def ingest(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="Overrides PARALLAX_DATABASE_URL.")
     ] = None,
+    allow_empty: Annotated[
+        bool, typer.Option(help="A file with no rows is not an error (exit 0), e.g. a quiet day's export.")
+    ] = False,
 ) -> None:
-    """Import a file; safe to re-run (rows already stored are skipped), bad rows go to a rejects file."""
+    """Import a file; safe to re-run (rows already stored are skipped), bad rows go to a rejects file.
+
+    Exits 1 when the file has no rows or every row was rejected, 2 when the file cannot be read."""
     ctx = context(database_url)
+    bounds = DateBounds(ctx.settings.ingest_earliest, ctx.settings.ingest_future_days)
     try:
         spec = load_mapping(mapping)
         total = total_units(file, fmt)
@@ -71,12 +83,40 @@ def ingest(
                 batch_size=batch_size,
                 rejects_path=rejects,
                 on_batch=lambda _summary, position: progress.update(task, completed=position),
+                encoding=encoding,
+                window=bounds.at(utcnow()),
             )
             summary = import_file(file, spec, ctx.session_factory, workspace, options)
     except ParallaxError as exc:
-        err_console.print(f"[red]{exc.detail}[/]")
+        err_console.print(f"[red]{exc.detail}[/]", soft_wrap=True)
+        raise typer.Exit(2) from exc
+    except OSError as exc:
+        err_console.print(f"[red]cannot read {file}: {exc.strerror or exc}[/]", soft_wrap=True)
         raise typer.Exit(2) from exc
     console.print(summary_table(summary, workspace))
+    _report(summary, mapping, allow_empty)
+
+
+def _report(summary: ImportSummary, mapping: str, allow_empty: bool) -> None:
+    """What was done beyond the table; exit 1 when nothing could be imported (see ``ingest``)."""
+    decoding = summary.decoding
+    if decoding is not None and decoding.how in ("detected", "fallback"):
+        console.print(f"[yellow]read as {decoding.describe()}[/]", soft_wrap=True)
+    if summary.rows == 0:
+        if allow_empty:
+            console.print(f"{summary.path.name} has no rows: nothing to import")
+            return
+        err_console.print(f"[red]{summary.path.name} has no rows[/]: nothing was imported", soft_wrap=True)
+        raise typer.Exit(1)
+    if summary.rejected == summary.rows:
+        first = "; ".join(f"row {e.row} {e.field}: {e.reason}" for e in summary.first_errors)
+        err_console.print(
+            f"[red]every one of the {summary.rows:,} row(s) was rejected[/], nothing was imported. "
+            f"First errors: {first}. Check --mapping ({mapping}) against the file's columns; "
+            f"every row and its reason is in {summary.rejects_path}",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
     if summary.rejects_path is not None:
         console.print(
             f"[yellow]{summary.rejected} row(s) rejected[/]; see {summary.rejects_path}", soft_wrap=True
@@ -94,6 +134,7 @@ def summary_table(summary: ImportSummary, workspace: str) -> Table:
     table.add_column("value", justify="right")
     for label, value in (
         ("format / mapping", f"{summary.format} / {summary.mapping}"),
+        ("encoding", "-" if summary.decoding is None else summary.decoding.label),
         ("source", summary.source),
         ("rows read", f"{summary.rows:,}"),
         ("inserted", f"{summary.inserted:,}"),

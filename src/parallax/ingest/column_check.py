@@ -14,14 +14,18 @@ from typing import Any
 from parallax.ingest.columnar import MappedColumns
 from parallax.ingest.fastpath import REQUIRED, STRING_LIMITS, TIMES, segment_cell
 from parallax.ingest.record import CHANNELS, KINDS, SCORE_RANGES, SOLICITED_KINDS, InteractionIn
+from parallax.ingest.window import DateWindow
 
 FIELDS = tuple(InteractionIn.model_fields)
 _DEFAULTS: dict[str, Any] = {"direction": "inbound"}
 _UNLIMITED = 1 << 62  # fastpath's bound for a string without max_length
 
 
-def check_columns(mapped: MappedColumns, count: int) -> dict[str, list[Any]]:
-    """One store-ready list per ``InteractionIn`` field; rows ``accept`` would refuse go to ``unsure``.
+def check_columns(
+    mapped: MappedColumns, count: int, window: DateWindow | None = None
+) -> dict[str, list[Any]]:
+    """One store-ready list per ``InteractionIn`` field; rows ``accept`` would refuse go to ``unsure``, and
+    so do rows with a timestamp outside ``window`` (``validate_rows`` rejects them with the same window).
 
     Every list returned is a new one (the importer writes the row path's answers into them). Time fields
     come out as text, ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC (``insert_interaction_columns``
@@ -37,6 +41,8 @@ def check_columns(mapped: MappedColumns, count: int) -> dict[str, list[Any]]:
     for name in TIMES:
         if name in given:
             columns[name] = _times(columns[name], unsure)
+            if window is not None:
+                window.mark_outside(columns[name], unsure)
     columns["channel"] = _choice(columns["channel"], CHANNELS, unsure)
     columns["kind"] = _choice(columns["kind"], KINDS, unsure)
     unsure.update(i for i, value in enumerate(columns["direction"]) if value not in ("inbound", "outbound"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from parallax.ingest.column_check import check_columns
 from parallax.ingest.columnar import ColumnMapper
+from parallax.ingest.encoding import Decoding, plan_decoding, utf8_copy
 from parallax.ingest.engine import Mapper
 from parallax.ingest.mapping import MappingSpec
 from parallax.ingest.readers import Chunk, csv_header, infer_format, progress_total, read_chunks
 from parallax.ingest.rejects import RejectsWriter, default_rejects_path
 from parallax.ingest.validate import RowError, validate_rows
+from parallax.ingest.window import DateWindow
 from parallax.store.interactions import insert_interaction_columns, insert_interactions
 from parallax.store.workspaces import ensure_workspace
 
@@ -44,6 +47,10 @@ class ImportSummary:
     # CPU seconds of the thread that inserted and committed (the writer): with the rest of the process's
     # CPU, what tells whether the writer or the reading, mapping and checking bounds an overlapped import.
     write_cpu_seconds: float = 0.0
+    # How the text was decoded (encoding.py); None for Parquet.
+    decoding: Decoding | None = None
+    # The first few errors, in file order: what a run that rejected every row shows.
+    first_errors: list[RowError] = field(default_factory=list)
 
 
 # Rows per committed batch. SQLite rewrites every page a commit touched into its WAL, and the hot index
@@ -65,6 +72,10 @@ class ImportOptions:
     # Called after every commit with the running summary and the reader's position (bytes, or rows for
     # Parquet). Progress bars hang here; so do tests that simulate a crash after N batches.
     on_batch: Callable[[ImportSummary, int], None] | None = None
+    # The text encoding of a CSV or JSONL file (a Python codec name); None: detected (encoding.py).
+    encoding: str | None = None
+    # Rows with a timestamp outside it are rejected (window.py); None: no bound. The CLI always sets one.
+    window: DateWindow | None = None
 
 
 def import_file(
@@ -74,21 +85,43 @@ def import_file(
     workspace_id: str,
     options: ImportOptions | None = None,
 ) -> ImportSummary:
-    """Import ``path`` into ``workspace_id`` (created if missing); returns the summary of this run."""
+    """Import ``path`` into ``workspace_id`` (created if missing); returns the summary of this run.
+
+    A CSV or JSONL file that is not UTF-8 is read through a UTF-8 copy (encoding.py); one that cannot be
+    decoded raises ValidationFailed before anything is written."""
     opts = options or ImportOptions()
     fmt = infer_format(path, opts.fmt)
+    decoding = None if fmt == "parquet" else plan_decoding(path, opts.encoding)
     mapper = Mapper(spec, opts.source)
+    summary = ImportSummary(path, fmt, spec.name, mapper.source, decoding=decoding)
+    readable: AbstractContextManager[Path] = (
+        nullcontext(path) if decoding is None else utf8_copy(path, decoding)
+    )
+    with readable as text_path:
+        columns = csv_header(text_path) if fmt == "csv" else None
+        with session_factory() as session:
+            ensure_workspace(session, workspace_id)
+            session.commit()
+        _import_chunks(text_path, columns, mapper, summary, session_factory, workspace_id, opts)
+    return summary
+
+
+def _import_chunks(
+    path: Path,
+    columns: list[str] | None,
+    mapper: Mapper,
+    summary: ImportSummary,
+    session_factory: sessionmaker[Session],
+    workspace_id: str,
+    opts: ImportOptions,
+) -> None:
+    """Read, prepare and write ``path`` (the readable copy) chunk by chunk into ``summary``."""
     columnar = ColumnMapper.of(mapper) if opts.columnar else None
-    summary = ImportSummary(path, fmt, spec.name, mapper.source)
-    rejects_path = opts.rejects_path or default_rejects_path(path)
-    with session_factory() as session:
-        ensure_workspace(session, workspace_id)
-        session.commit()
-    columns = csv_header(path) if fmt == "csv" else None
+    rejects_path = opts.rejects_path or default_rejects_path(summary.path)
     with RejectsWriter(rejects_path, columns) as rejects, _writer(opts.overlap) as writer:
         in_flight: Future[None] | None = None
-        for chunk in read_chunks(path, fmt, max(1, opts.batch_size)):
-            good, errors = _prepare(mapper, columnar, chunk)
+        for chunk in read_chunks(path, summary.format, max(1, opts.batch_size)):
+            good, errors = _prepare(mapper, columnar, chunk, opts.window)
             if in_flight is not None:
                 in_flight.result()  # re-raises a failed write (or a failing on_batch) here, in order
             batch = _Batch(chunk, good, errors)
@@ -96,7 +129,6 @@ def import_file(
         if in_flight is not None:
             in_flight.result()
         summary.rejects_path = rejects_path if rejects.count else None
-    return summary
 
 
 class _InlineWriter:
@@ -163,11 +195,11 @@ def total_units(path: Path, fmt: str | None) -> int:
 
 
 def _prepare(
-    mapper: Mapper, columnar: ColumnMapper | None, chunk: Chunk
+    mapper: Mapper, columnar: ColumnMapper | None, chunk: Chunk, window: DateWindow | None
 ) -> tuple[list[dict[str, Any]] | dict[str, list[Any]], list[RowError]]:
     """Map then validate the chunk's rows; errors name the source column where there is one."""
     if columnar is not None and chunk.columns is not None:
-        return _prepare_columns(mapper, columnar, chunk)
+        return _prepare_columns(mapper, columnar, chunk, window)
     errors = [RowError(number, field, reason) for number, field, reason, _ in chunk.broken]
     mapped: list[tuple[int, dict[str, Any]]] = []
     for number, row in zip(chunk.numbers, chunk.rows, strict=True):
@@ -176,22 +208,23 @@ def _prepare(
             errors.extend(RowError(number, p.column, p.reason) for p in problems)
         else:
             mapped.append((number, record))
-    good, invalid = validate_rows(mapped)
+    good, invalid = validate_rows(mapped, window)
     errors.extend(RowError(e.row, _column(mapper, e.field), e.reason) for e in invalid)
     return good, errors
 
 
 def _prepare_columns(
-    mapper: Mapper, columnar: ColumnMapper, chunk: Chunk
+    mapper: Mapper, columnar: ColumnMapper, chunk: Chunk, window: DateWindow | None
 ) -> tuple[dict[str, list[Any]], list[RowError]]:
     """The column path; each row it is unsure of is decided (and its error worded) by the row path."""
     count = len(chunk.numbers)
     mapped = columnar.map_columns(chunk.columns or {}, count, chunk.arrays)
-    columns = check_columns(mapped, count)
+    columns = check_columns(mapped, count, window)
     errors: list[RowError] = []
     dropped: set[int] = set()
     for index in sorted(mapped.unsure):
-        good, problems = _prepare(mapper, None, Chunk([chunk.numbers[index]], [chunk.row(index)], 0, []))
+        one = Chunk([chunk.numbers[index]], [chunk.row(index)], 0, [])
+        good, problems = _prepare(mapper, None, one, window)
         errors.extend(problems)
         if isinstance(good, list) and good:
             for name, value in good[0].items():
@@ -220,6 +253,9 @@ def _originals(chunk: Chunk, errors: list[RowError]) -> dict[int, Any]:
     return originals
 
 
+_FIRST_ERRORS = 3
+
+
 def _count(
     summary: ImportSummary, chunk: Chunk, inserted: int, duplicates: int, errors: list[RowError]
 ) -> None:
@@ -228,5 +264,8 @@ def _count(
     summary.duplicates += duplicates
     summary.rejected += len({e.row for e in errors})
     summary.batches += 1
+    summary.first_errors.extend(
+        sorted(errors, key=lambda e: e.row)[: _FIRST_ERRORS - len(summary.first_errors)]
+    )
     for error in errors:
         summary.errors_by_field[error.field] = summary.errors_by_field.get(error.field, 0) + 1

@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from parallax.ingest.validate import not_an_object
 from parallax.kit.errors import ValidationFailed
 
 FORMATS = ("csv", "jsonl", "parquet")
@@ -80,8 +81,15 @@ def read_chunks(path: Path, fmt: str, size: int) -> Iterator[Chunk]:
 
 def progress_total(path: Path, fmt: str) -> int:
     if fmt == "parquet":
-        return int(pq.ParquetFile(path).metadata.num_rows)
+        return int(_parquet_file(path).metadata.num_rows)
     return path.stat().st_size
+
+
+def _parquet_file(path: Path) -> pq.ParquetFile:
+    try:
+        return pq.ParquetFile(path)
+    except pa.ArrowException as exc:
+        raise ValidationFailed(f"{path.name} is not a readable Parquet file: {exc}") from None
 
 
 def csv_header(path: Path) -> list[str]:
@@ -181,7 +189,7 @@ def _columns(table: pa.Table) -> tuple[dict[str, list[Any]], dict[str, pa.Array]
 
 def _parquet_chunks(path: Path, size: int) -> Iterator[Chunk]:
     number, done = 1, 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=size):
+    for batch in _parquet_file(path).iter_batches(batch_size=size):
         rows = _batch_rows(batch)
         done += len(rows)
         yield Chunk(list(range(number, number + len(rows))), rows, done, [])
@@ -195,7 +203,8 @@ def _jsonl_chunks(path: Path, size: int) -> Iterator[Chunk]:
     broken: list[tuple[int, str, str, Any]] = []
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
-            text = line.decode("utf-8", errors="replace").strip()
+            # The importer hands over valid UTF-8 (encoding.py); a byte-order mark may open line 1.
+            text = line.decode("utf-8", errors="replace").removeprefix("\ufeff").strip()
             if not text:
                 continue
             parsed = _json_row(text)
@@ -219,5 +228,5 @@ def _json_row(text: str) -> dict[str, Any] | str:
     except json.JSONDecodeError as exc:
         return f"invalid JSON: {exc.msg} at column {exc.colno}"
     if not isinstance(value, dict):
-        return "a line must hold one JSON object"
+        return not_an_object(value)
     return value

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from parallax.ingest.validate import RowError, validate_rows
+from parallax.ingest.validate import RowError, not_an_object, validate_rows
+from parallax.ingest.window import DateWindow
 from parallax.store.interactions import insert_interactions
 
 MAX_BATCH = 1000
@@ -28,10 +29,25 @@ class BatchOutcome:
 
 
 def ingest_batch(
-    session: Session, workspace_id: str, rows: Sequence[dict[str, Any]], first_row: int = 0
+    session: Session,
+    workspace_id: str,
+    rows: Sequence[Any],
+    first_row: int = 0,
+    window: DateWindow | None = None,
 ) -> BatchOutcome:
-    """Validate and insert one batch; the caller commits (that commit is the acknowledgement)."""
-    good, errors = validate_rows((first_row + i, row) for i, row in enumerate(rows))
+    """Validate and insert one batch; the caller commits (that commit is the acknowledgement).
+
+    Each row is judged alone: one that is not a JSON object, not a valid interaction, or dated outside
+    ``window`` is rejected by its number, and the others go on."""
+    objects: list[tuple[int, dict[str, Any]]] = []
+    errors: list[RowError] = []
+    for number, row in enumerate(rows, start=first_row):
+        if isinstance(row, dict):
+            objects.append((number, row))
+        else:
+            errors.append(RowError(number, "(row)", not_an_object(row)))
+    good, invalid = validate_rows(objects, window)
+    errors = sorted([*errors, *invalid], key=lambda error: error.row)
     result = insert_interactions(session, workspace_id, good)
     new_rows = [row for row in good if (row["source"], row["external_id"]) in result.inserted_keys]
     return BatchOutcome(result.inserted, result.duplicates, errors, list(result.inserted_ids), new_rows)

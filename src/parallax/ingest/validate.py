@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from parallax.ingest.fastpath import accept
 from parallax.ingest.record import InteractionIn
+from parallax.ingest.window import DateWindow
 
 
 @dataclass(frozen=True)
@@ -23,21 +24,36 @@ class RowError:
 
 
 def validate_rows(
-    rows: Iterable[tuple[int, dict[str, Any]]],
+    rows: Iterable[tuple[int, dict[str, Any]]], window: DateWindow | None = None
 ) -> tuple[list[dict[str, Any]], list[RowError]]:
-    """Validate numbered rows; return the good ones as store-ready dicts and one error per bad field."""
+    """Validate numbered rows; return the good ones as store-ready dicts and one error per bad field.
+
+    With a ``window``, a row with a timestamp outside it is rejected too (window.py)."""
     good: list[dict[str, Any]] = []
     errors: list[RowError] = []
     for number, row in rows:
-        fast = accept(row)
-        if fast is not None:
-            good.append(fast)
-            continue
-        try:
-            good.append(InteractionIn.model_validate(row).model_dump())
-        except ValidationError as exc:
-            errors.extend(_row_errors(number, exc))
+        record = accept(row)
+        if record is None:
+            try:
+                record = InteractionIn.model_validate(row).model_dump()
+            except ValidationError as exc:
+                errors.extend(_row_errors(number, exc))
+                continue
+        outside = window.row_errors(record) if window is not None else None
+        if outside:
+            errors.extend(RowError(number, field, reason) for field, reason in outside)
+        else:
+            good.append(record)
     return good, errors
+
+
+_JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+
+
+def not_an_object(value: Any) -> str:
+    """The reason for a row (an HTTP batch item, a JSONL line) that is JSON but not a JSON object."""
+    kind = "null" if value is None else _JSON_KINDS.get(type(value), type(value).__name__)
+    return f"not a JSON object: {kind}"
 
 
 # Checks that span fields run on the whole model, so pydantic reports them without a field; these name

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("var")
@@ -20,6 +22,9 @@ class Settings(BaseSettings):
     sentiment_tier: str = "fast"
     secret_key: str = "dev-only-change-me"
     log_level: str = "INFO"
+    # Ingest rejects a row dated before this day or more than this many days after now (docs/ingest.md).
+    ingest_earliest: date = date(2000, 1, 1)
+    ingest_future_days: float = Field(default=2.0, ge=0)
 
 
 def load_settings() -> Settings:

@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Annotated, Any
 
 from anyio import from_thread
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from parallax.api.deps import CallerDep, SessionDep
 from parallax.api.live import stream_payloads
 from parallax.enrich.pii import redact
 from parallax.ingest.service import MAX_BATCH, ingest_batch
+from parallax.ingest.window import DateBounds
+from parallax.kit.clock import utcnow
 from parallax.kit.errors import ValidationFailed
+from parallax.kit.settings import load_settings
 from parallax.store.interactions import InteractionFilter, list_interactions
 from parallax.store.models import Interaction
 
 router = APIRouter(prefix="/v1/interactions", tags=["interactions"])
 
 
+# Each row is an interaction object. Rows stay loose here (any JSON value) so that one bad row, even one
+# that is not an object, is reported by its index in ``rejected`` instead of failing the whole batch.
+_Row = Annotated[
+    Any,
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": True,
+            "description": "One interaction (fields as in docs/ingest.md); a row that is not a JSON "
+            "object or not a valid interaction is rejected alone, by its index.",
+        }
+    ),
+]
+
+
 class Batch(BaseModel):
-    # Rows stay loose here so one bad row is reported by number instead of failing the whole batch.
-    interactions: list[dict[str, Any]] = Field(min_length=1)
+    interactions: list[_Row] = Field(min_length=1)
 
 
 class BatchReport(BaseModel):
@@ -39,7 +57,8 @@ def post_interactions(batch: Batch, caller: CallerDep, session: SessionDep, requ
         raise ValidationFailed(
             f"a batch holds at most {MAX_BATCH} interactions, got {len(batch.interactions)}"
         )
-    outcome = ingest_batch(session, caller.workspace_id, batch.interactions)
+    window = _date_bounds(request).at(utcnow())
+    outcome = ingest_batch(session, caller.workspace_id, batch.interactions, window=window)
     session.commit()  # acknowledged rows are durable before anyone downstream sees them
     bus = request.app.state.bus
     if bus is not None and outcome.inserted_rows:
@@ -50,6 +69,18 @@ def post_interactions(batch: Batch, caller: CallerDep, session: SessionDep, requ
         rejected=[e.as_dict() for e in outcome.rejected],
         ids=outcome.inserted_ids,
     )
+
+
+def _date_bounds(request: Request) -> DateBounds:
+    """The accepted-timestamp bounds: the app's own where set (``app.state.date_bounds``), else settings'."""
+    bounds = getattr(request.app.state, "date_bounds", None)
+    return bounds if isinstance(bounds, DateBounds) else _settings_bounds()
+
+
+@lru_cache(maxsize=1)
+def _settings_bounds() -> DateBounds:
+    settings = load_settings()  # PARALLAX_INGEST_EARLIEST, PARALLAX_INGEST_FUTURE_DAYS; read once
+    return DateBounds(settings.ingest_earliest, settings.ingest_future_days)
 
 
 class InteractionOut(BaseModel):
