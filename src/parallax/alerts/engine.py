@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from parallax.alerts.context import RecentEvents, SpikeContext
 from parallax.alerts.events import SignalEvent
-from parallax.alerts.incidents import Decision, IncidentGrouper
+from parallax.alerts.incidents import About, Decision, IncidentGrouper
 from parallax.alerts.monitor import KeyedMonitor
 from parallax.alerts.rules import Rule, Signal, SpikeRule
 from parallax.kit.pickled import dump, load_as
@@ -115,10 +115,20 @@ class SpikeEngine:
     def _decide(
         self, workspace_id: str, signal: Signal, trigger: SignalEvent, recent: RecentEvents
     ) -> Outcome:
-        decision = self.grouper.offer(workspace_id, signal)
+        described: list[SpikeContext] = []
+
+        def context() -> SpikeContext:
+            if not described:
+                described.append(recent.describe(signal.key, since=signal.at))
+            return described[0]
+
+        def about() -> About:
+            c = context()
+            return About.of(c.top_categories, c.top_entities, c.events)
+
+        decision = self.grouper.offer(workspace_id, signal, about)
         if decision.is_new or decision.escalated:
-            context = recent.describe(signal.key, since=signal.at)
-            return Outcome(signal, decision, context, trigger)
+            return Outcome(signal, decision, context(), trigger)
         return Outcome(signal, decision, _EMPTY, trigger)
 
     def __getstate__(self) -> dict[str, object]:

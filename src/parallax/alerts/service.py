@@ -81,10 +81,12 @@ def record(session: Session, outcome: Outcome) -> Recorded:
     if grew:
         alert.severity = level
     if outcome.context.events:
-        alert.detail = {**alert.detail, "keys": sorted(incident.keys), "latest": _detail(outcome, ratio)}
+        latest = _detail(outcome, ratio)
+        alert.detail = {**alert.detail, "keys": sorted(incident.keys), "latest": latest}
         if incident.lead is signal:
+            # a more specific signal of the same incident renames it: title and detail describe it alike
             alert.title = title_for(outcome)
-            alert.detail = {**alert.detail, "lead_key": signal.key.name}
+            alert.detail = {**alert.detail, **latest, "lead_key": signal.key.name}
     return Recorded(alert.id, False, grew or outcome.decision.escalated, alert.severity)
 
 
