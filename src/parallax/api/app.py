@@ -8,13 +8,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parallax import __version__
+from parallax.api import docs as api_docs
 from parallax.api.routes import alerts as alert_routes
 from parallax.api.routes import customers as customer_routes
 from parallax.api.routes import health, interactions
 from parallax.api.routes import metrics as metrics_routes
+from parallax.api.security_headers import SecurityHeaders
 from parallax.kit.db import make_engine, make_sessionmaker
 from parallax.kit.errors import ParallaxError
 from parallax.store.migrate import upgrade
+from parallax.web.plotly_csp import plotly_style_hashes
 from parallax.web.router import router as web_router
 
 
@@ -38,7 +41,9 @@ def create_app(
         from parallax.api.live import live_lifespan
 
         lifespan = live_lifespan(nats_url, tier)
-    app = FastAPI(title="Parallax", version=__version__, docs_url="/docs", lifespan=lifespan)
+    # /docs and /redoc come from parallax.api.docs (served offline, under the CSP), not FastAPI's CDN pages.
+    app = FastAPI(title="Parallax", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes())
     app.state.bus = None
     app.state.engine = engine
     app.state.session_factory = make_sessionmaker(engine)
@@ -49,6 +54,7 @@ def create_app(
     app.include_router(customer_routes.router)
     app.include_router(metrics_routes.router)
     app.include_router(web_router)
+    app.include_router(api_docs.router)
     return app
 
 

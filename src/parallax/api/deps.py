@@ -9,8 +9,9 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from parallax.kit.clock import utcnow
 from parallax.kit.errors import Unauthorized
-from parallax.store.workspaces import workspace_for_key
+from parallax.store.workspaces import find_key, key_problem
 
 
 def session_factory(request: Request) -> sessionmaker[Session]:
@@ -49,10 +50,11 @@ def api_caller(
         secret = authorization[7:].strip()
     if not secret:
         raise Unauthorized("an API key is required (Authorization: Bearer <key>)")
-    workspace_id = workspace_for_key(session, secret)
-    if workspace_id is None:
-        raise Unauthorized("unknown or revoked API key")
-    return Caller(workspace_id=workspace_id)
+    key = find_key(session, secret)
+    problem = key_problem(key, utcnow())
+    if key is None or problem is not None:
+        raise Unauthorized(problem or "unknown or revoked API key")
+    return Caller(workspace_id=key.workspace_id)
 
 
 CallerDep = Annotated[Caller, Depends(api_caller)]

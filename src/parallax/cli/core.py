@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
 
-from parallax.cli.context import console, context
+from parallax.cli.context import console, context, err_console
+from parallax.kit.clock import utcnow
 from parallax.kit.db import session_scope
+from parallax.kit.signing_key import SecretKeyMissing, serve_secret
 from parallax.store.workspaces import create_api_key, ensure_workspace
 
 DbOption = Annotated[
@@ -24,15 +27,21 @@ def register(app: typer.Typer) -> None:
 def init(
     workspace: Annotated[str, typer.Option(help="Workspace (tenant) id to create.")] = "demo",
     name: Annotated[str, typer.Option(help="Display name of the workspace.")] = "Demo Airline",
+    key_expires_days: Annotated[
+        int | None,
+        typer.Option(min=1, help="The API key stops working after this many days (default: never)."),
+    ] = None,
     database_url: DbOption = None,
 ) -> None:
     """Create the database (migrations), a workspace and an API key; prints the key once."""
     ctx = context(database_url)
+    expires = None if key_expires_days is None else utcnow() + timedelta(days=key_expires_days)
     with session_scope(ctx.session_factory) as session:
         ensure_workspace(session, workspace, name)
-        secret = create_api_key(session, workspace, "cli")
+        secret = create_api_key(session, workspace, "cli", expires_at=expires)
     console.print(f"workspace [bold]{workspace}[/] ready in {ctx.settings.database_url}")
-    console.print(f"API key (shown once, keep it): [bold]{secret}[/]")
+    until = "" if expires is None else f", valid until {expires:%Y-%m-%d %H:%M} UTC"
+    console.print(f"API key (shown once, keep it{until}): [bold]{secret}[/]")
 
 
 def serve(
@@ -48,13 +57,40 @@ def serve(
     tier: Annotated[str | None, typer.Option(help="Enrichment tier of the live worker.")] = None,
     database_url: DbOption = None,
 ) -> None:
-    """Serve the API (OpenAPI at /docs) and the dashboard until Ctrl-C; with --live, the stream too."""
+    """Serve the API (OpenAPI at /docs) and the dashboard until Ctrl-C; with --live, the stream too.
+
+    Off loopback, PARALLAX_SECRET_KEY must be set (it signs login sessions)."""
+    ctx = context(database_url)
+    bind = host or ctx.settings.host
+    try:
+        secret = serve_secret(ctx.settings.secret_key, bind)
+    except SecretKeyMissing as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    run_server(
+        ctx.settings.database_url,
+        bind,
+        port or ctx.settings.port,
+        secret,
+        live=live,
+        nats_url=nats_url,
+        tier=tier or ctx.settings.sentiment_tier,
+    )
+
+
+GRACEFUL_EXIT_S = 3
+
+
+def run_server(
+    database_url: str, host: str, port: int, secret: str, live: bool, nats_url: str | None, tier: str
+) -> None:
+    """Build the app with ``secret`` as its session signing key and serve it with uvicorn."""
     import uvicorn
 
     from parallax.api.app import create_app
 
-    ctx = context(database_url)
-    app = create_app(
-        ctx.settings.database_url, live=live, nats_url=nats_url, tier=tier or ctx.settings.sentiment_tier
-    )
-    uvicorn.run(app, host=host or ctx.settings.host, port=port or ctx.settings.port, log_level="warning")
+    app = create_app(database_url, live=live, nats_url=nats_url, tier=tier)
+    app.state.web_secret = secret
+    # On SIGTERM, open connections (a dashboard's live event stream never ends by itself) get a few seconds,
+    # then the worker checkpoints and the process exits.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_EXIT_S)

@@ -1,6 +1,7 @@
 """``parallax demo``: the whole product on one machine, from nothing to a served dashboard.
 
-Simulate an airline's week → ingest its exports through the built-in mappings → enrich → report → serve.
+Simulate an airline's week → ingest its exports through the built-in mappings → enrich → link customers
+(shared identifiers, then Splink across channels) and thread cases → report → serve.
 Every step is idempotent, so running the demo twice gives the same store. The demo world has a
 non-response follow-up (a third of those who skip the online survey are phoned), so the report's corrected
 survey figure is the two-phase one, and the demo prints the simulator's truth beside it.
@@ -9,15 +10,18 @@ survey figure is the two-phase one, and the demo prints the simulator's truth be
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from parallax.cli import enrich_cmd, ingest_cmd, report_cmd, simulate_cmd
-from parallax.cli.context import console, context
-from parallax.cli.core import DbOption, serve
-from parallax.kit.db import session_scope
+from parallax.cli.context import console, context, err_console
+from parallax.cli.core import DbOption, run_server
+from parallax.kit.db import is_sqlite, session_scope
+from parallax.kit.settings import DEFAULT_DATA_DIR
+from parallax.kit.signing_key import SecretKeyMissing, serve_secret, stored_secret
 from parallax.metrics.bias import BiasCorrection
 from parallax.store.workspaces import create_api_key, ensure_workspace
 
@@ -33,6 +37,7 @@ EXPORTS = (
 )
 REPORT_BREAKDOWNS = ["loyalty_tier", "airport", "channel"]
 DEMO_FOLLOWUP = 1 / 3  # the share of non-respondents phoned: what the two-phase figures are measured at
+EVIDENCE = ("rated low", "same ticket", "came back")  # parallax.identity.unresolved, in the order printed
 
 
 def register(app: typer.Typer) -> None:
@@ -61,6 +66,7 @@ def demo(
     """Simulate an airline week, ingest it, enrich it, print the gap report and serve the dashboard."""
     ctx = context(database_url)
     url = ctx.settings.database_url
+    secret = "" if no_serve else _secret_or_exit(url)  # before the long steps: a bad key fails at once
     console.rule("[bold]1/5 simulate")
     simulate_cmd.simulate(out=world_dir, seed=seed, days=days, customers=customers, followup=followup)
     console.rule("[bold]2/5 ingest")
@@ -74,7 +80,7 @@ def demo(
     _warn_if_another_world(url, truth)
     enrich_cmd.enrich(workspace=WORKSPACE, tier=tier, database_url=url)
     console.rule("[bold]4/5 link customers")
-    _link_customers(url)
+    _link_customers(url, world_dir)
     console.rule("[bold]5/5 report")
     data = report_cmd.report(workspace=WORKSPACE, attribute=REPORT_BREAKDOWNS, database_url=url)
     if data is not None and data.bias.csat is not None:
@@ -82,7 +88,32 @@ def demo(
     if no_serve:
         return
     _print_access(url)
-    serve(database_url=url, tier=tier)
+    run_server(url, ctx.settings.host, ctx.settings.port, secret, live=True, nats_url=None, tier=tier)
+
+
+def demo_secret(url: str) -> str:
+    """PARALLAX_SECRET_KEY when set (and strong), else the demo's own random key, made once and reused."""
+    configured = context(url).settings
+    if configured.secret_key:
+        return serve_secret(configured.secret_key, configured.host)
+    return stored_secret(secret_path(url))
+
+
+def _secret_or_exit(url: str) -> str:
+    try:
+        return demo_secret(url)
+    except SecretKeyMissing as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+
+
+def secret_path(url: str) -> Path:
+    """Where the demo keeps its session signing key: beside its SQLite store (var/ otherwise), mode 0600."""
+    if is_sqlite(url):
+        store = url.split("///", 1)[-1]
+        if store and store != ":memory:":
+            return Path(store).parent / "secret_key"
+    return DEFAULT_DATA_DIR / "secret_key"
 
 
 def _warn_if_another_world(url: str, summary: dict[str, Any]) -> None:
@@ -118,22 +149,41 @@ def _print_truth(summary: dict[str, Any], csat: BiasCorrection) -> None:
     )
 
 
-def _link_customers(url: str) -> None:
-    """Attach every interaction to a customer (deterministic keys, then Splink) and thread cases."""
+def _link_customers(url: str, world_dir: Path) -> None:
+    """Attach every interaction to a customer by shared identifiers, join the customers Splink links across
+    channels (``parallax customers recluster``), thread cases, and say what was found beside the truth."""
     from parallax.identity import link_unattached
+    from parallax.identity import repository as repo
     from parallax.identity.cases_sync import sync_cases
+    from parallax.identity.recluster import recluster
+    from parallax.identity.simeval import score_flags, true_closed_unresolved
     from parallax.kit.clock import utcnow
 
     ctx = context(url)
     with session_scope(ctx.session_factory) as session:
         resolutions = link_unattached(session, WORKSPACE, utcnow())
+        splink = recluster(session, WORKSPACE, utcnow())
         cases = sync_cases(session, WORKSPACE)
+        flagged = repo.unresolved_tickets(session, WORKSPACE)
     linked = sum(1 for r in resolutions if r.customer_id is not None)
-    customers = len({r.customer_id for r in resolutions if r.customer_id is not None})
     console.print(
-        f"linked {linked:,} interactions to {customers:,} customers; {cases.cases_created:,} cases opened, "
-        f"{cases.closed_not_resolved:,} tickets closed but not resolved"
+        f"linked {linked:,} interactions by shared identifiers; Splink joined {splink.merges:,} pairs of "
+        f"customers across channels: {splink.customers_before:,} -> {splink.customers_after:,} customers"
     )
+    console.print(
+        f"{cases.cases_created:,} cases opened; {cases.closed_not_resolved:,} tickets closed but not "
+        f"resolved ({_evidence_counts(flagged)})"
+    )
+    score = score_flags(flagged, true_closed_unresolved(world_dir))
+    console.print(
+        f"[bold]simulator's truth[/] (demo only): {score.truth:,} tickets closed without fixing the problem; "
+        f"{score.hits:,} of them flagged ({score.recall:.0%}), {score.flagged - score.hits:,} flagged wrongly"
+    )
+
+
+def _evidence_counts(flagged: dict[str, list[str]]) -> str:
+    counts = Counter(kind for kinds in flagged.values() for kind in kinds)
+    return ", ".join(f"{kind}: {counts[kind]:,}" for kind in EVIDENCE if counts[kind]) or "none"
 
 
 def _print_access(url: str) -> None:

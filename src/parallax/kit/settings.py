@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     sentiment_tier: str = "fast"
-    secret_key: str = "dev-only-change-me"
+    # Signs web sessions. Empty: `parallax serve` makes a random one on loopback and refuses other hosts.
+    secret_key: str = ""
     log_level: str = "INFO"
     # Ingest rejects a row dated before this day or more than this many days after now (docs/ingest.md).
     ingest_earliest: date = date(2000, 1, 1)

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from parallax.api.deps import SessionDep
+from parallax.api.deps import SessionDep, session_factory
+from parallax.kit.clock import utcnow
 from parallax.kit.errors import Forbidden
 from parallax.kit.settings import load_settings
+from parallax.kit.signing_key import process_secret
 from parallax.web.auth.permissions import Permission, allowed
-from parallax.web.auth.sessions import SESSION_COOKIE, decode_session, tokens_match
+from parallax.web.auth.sessions import (
+    SESSION_COOKIE,
+    active_session,
+    decode_session,
+    needs_touch,
+    tokens_match,
+    touch_session,
+)
 from parallax.web.auth.users import get_user
 
 
@@ -34,23 +44,37 @@ class WebUser:
 
 
 def session_secret(request: Request) -> str:
-    """The signing key: ``app.state.web_secret`` when set (tests), else PARALLAX_SECRET_KEY."""
+    """The signing key: ``app.state.web_secret`` (set by ``parallax serve``, the demo and tests), else
+    PARALLAX_SECRET_KEY, else a random key of this process (sessions then end when it stops)."""
     secret = getattr(request.app.state, "web_secret", None)
-    if secret is None:
-        secret = load_settings().secret_key
+    if not secret:
+        secret = load_settings().secret_key or process_secret()
         request.app.state.web_secret = secret
     return str(secret)
 
 
 def current_user(request: Request, session: SessionDep) -> WebUser:
-    data = decode_session(session_secret(request), request.cookies.get(SESSION_COOKIE))
-    if data is None:
+    """The user of a live server-side session: revoked, expired or unknown sessions, disabled or deleted
+    users and a session replayed across workspaces all send the browser to the login form."""
+    session_id = decode_session(session_secret(request), request.cookies.get(SESSION_COOKIE))
+    now = utcnow()
+    row = None if session_id is None else active_session(session, session_id, now)
+    if row is None:
         raise LoginRequired()
-    user = get_user(session, data.user_id)
-    # A deleted user or a cookie replayed across workspaces is not a session.
-    if user is None or user.workspace_id != data.workspace_id:
+    user = get_user(session, row.user_id)
+    if user is None or user.workspace_id != row.workspace_id or user.disabled_at is not None:
         raise LoginRequired()
-    return WebUser(user.id, user.workspace_id, user.email, user.name, user.role, data.csrf)
+    if needs_touch(row, now):
+        _touch(request, row.id_hash, now)
+    return WebUser(user.id, user.workspace_id, user.email, user.name, user.role, row.csrf)
+
+
+def _touch(request: Request, id_hash: str, now: datetime) -> None:
+    """Record last_seen_at in its own short unit of work: the request's session may stay open for a whole
+    event stream, and holding a write there would block every other writer of a SQLite store."""
+    with session_factory(request)() as own:
+        touch_session(own, id_hash, now)
+        own.commit()
 
 
 UserDep = Annotated[WebUser, Depends(current_user)]

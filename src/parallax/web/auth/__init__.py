@@ -1,7 +1,8 @@
 """Users, roles, login sessions and CSRF for the web app.
 
-Passwords are hashed with Argon2 (argon2-cffi). Sessions are signed cookies (itsdangerous) carrying the
-user id and a per-session CSRF token; every POST must echo that token.
+Passwords are hashed with Argon2 (argon2-cffi). Sessions are server-side rows; the cookie carries only
+the session id, signed (itsdangerous). Each session has a CSRF token that every POST must echo. Logins are
+throttled per account and per address (``throttle``).
 """
 
 from parallax.web.auth.demo import DEMO_EMAIL, DEMO_PASSWORD, ensure_demo_user

@@ -1,15 +1,21 @@
-"""User repository and service: create, authenticate, list, change role. Services never commit."""
+"""User repository and service: create, authenticate, list, change role, disable, delete.
+
+Services never commit. Disabling or deleting a user ends all their sessions in the same unit of work.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from parallax.kit.clock import utcnow
 from parallax.kit.errors import Conflict, NotFound, ValidationFailed
-from parallax.store.models import User
+from parallax.store.models import User, WebSession
 from parallax.web.auth.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 from parallax.web.auth.permissions import ROLES
+from parallax.web.auth.sessions import revoke_user_sessions
 
 # Verifying against a fixed hash when the user is unknown keeps login time the same either way.
 _DUMMY_HASH = hash_password("parallax-timing-equaliser")
@@ -51,17 +57,25 @@ def find_user(session: Session, workspace_id: str, email: str) -> User | None:
     )
 
 
-def authenticate(session: Session, workspace_id: str, email: str, password: str) -> User | None:
-    """The user when the password matches, else None; rehashes when Argon2 parameters changed."""
+def check_login(session: Session, workspace_id: str, email: str, password: str) -> tuple[User | None, str]:
+    """(user, "ok") when the password matches an enabled user, else (None, reason): unknown_user,
+    bad_password or disabled. Rehashes when Argon2 parameters changed. Takes the same time either way."""
     user = find_user(session, workspace_id, email)
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        return None
+        return None, "unknown_user"
     if not verify_password(user.password_hash, password):
-        return None
+        return None, "bad_password"
+    if user.disabled_at is not None:
+        return None, "disabled"
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return user
+    return user, "ok"
+
+
+def authenticate(session: Session, workspace_id: str, email: str, password: str) -> User | None:
+    """The user when the password matches and the user is enabled, else None."""
+    return check_login(session, workspace_id, email, password)[0]
 
 
 def get_user(session: Session, user_id: int) -> User | None:
@@ -79,18 +93,56 @@ def set_role(session: Session, workspace_id: str, user_id: int, role: str) -> Us
     user = session.get(User, user_id)
     if user is None or user.workspace_id != workspace_id:
         raise NotFound(f"no user {user_id}")
-    if user.role == "admin" and role != "admin" and _admin_count(session, workspace_id) <= 1:
-        raise Conflict("a workspace keeps at least one admin")
+    if role != "admin":
+        _keep_an_admin(session, user)
     user.role = role
     return user
 
 
+def set_disabled(
+    session: Session, workspace_id: str, actor_id: int, user_id: int, disabled: bool, now: datetime
+) -> User:
+    """Disable (their sessions end at once) or enable a user; nobody disables themselves or the last admin."""
+    user = _other_user(session, workspace_id, actor_id, user_id, "disable")
+    if disabled and user.disabled_at is None:
+        _keep_an_admin(session, user)
+        user.disabled_at = now
+        revoke_user_sessions(session, user.id, now)
+    elif not disabled:
+        user.disabled_at = None
+    return user
+
+
+def delete_user(session: Session, workspace_id: str, actor_id: int, user_id: int) -> None:
+    """Delete a user and their sessions; nobody deletes themselves or the last admin."""
+    user = _other_user(session, workspace_id, actor_id, user_id, "delete")
+    _keep_an_admin(session, user)
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    session.delete(user)
+    session.flush()
+
+
+def _other_user(session: Session, workspace_id: str, actor_id: int, user_id: int, verb: str) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.workspace_id != workspace_id:
+        raise NotFound(f"no user {user_id}")
+    if user.id == actor_id:
+        raise Conflict(f"you cannot {verb} yourself")
+    return user
+
+
+def _keep_an_admin(session: Session, user: User) -> None:
+    if user.role == "admin" and user.disabled_at is None and _admin_count(session, user.workspace_id) <= 1:
+        raise Conflict("a workspace keeps at least one enabled admin")
+
+
 def _admin_count(session: Session, workspace_id: str) -> int:
+    """Enabled admins of the workspace."""
     return (
         session.scalar(
             select(func.count())
             .select_from(User)
-            .where(User.workspace_id == workspace_id, User.role == "admin")
+            .where(User.workspace_id == workspace_id, User.role == "admin", User.disabled_at.is_(None))
         )
         or 0
     )

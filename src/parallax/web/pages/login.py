@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -9,18 +10,22 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from parallax.api.deps import SessionDep
+from parallax.kit.clock import utcnow
 from parallax.kit.errors import Forbidden
 from parallax.store.models import Workspace
 from parallax.web.auth.sessions import (
     LOGIN_CSRF_COOKIE,
     MAX_AGE_S,
     SESSION_COOKIE,
-    SessionData,
+    decode_session,
     encode_session,
     new_csrf_token,
+    revoke_session,
+    start_session,
     tokens_match,
 )
-from parallax.web.auth.users import authenticate
+from parallax.web.auth.throttle import locked_until, record_attempt
+from parallax.web.auth.users import check_login
 from parallax.web.deps import CsrfUserDep, session_secret
 from parallax.web.templating import WebRoute, redirect, render
 
@@ -63,35 +68,72 @@ def login(
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    """Throttled per account and per address (parallax.web.auth.throttle); every attempt is recorded."""
     if not tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         raise Forbidden("missing or wrong CSRF token; reload the login page")
-    user = authenticate(session, workspace.strip(), email, password)
+    workspace_id, address, now = workspace.strip(), client_address(request), utcnow()
+    until = locked_until(session, workspace_id, email, address, now)
+    if until is not None:
+        record_attempt(session, workspace_id, email, address, "locked", now)
+        wait = max(1, math.ceil((until - now).total_seconds()))
+        locked = _form_again(request, csrf_token, next, workspace, email, 429, _locked_message(wait))
+        locked.headers["Retry-After"] = str(wait)
+        return locked
+    user, reason = check_login(session, workspace_id, email, password)
+    record_attempt(session, workspace_id, email, address, reason, now)
     if user is None:
-        return render(
-            request,
-            "login.html",
-            None,
-            status_code=401,
-            csrf=csrf_token,
-            next=_safe_next(next),
-            workspace=workspace,
-            email=email,
-            message="Unknown workspace, email or password.",
+        return _form_again(
+            request, csrf_token, next, workspace, email, 401, "Unknown workspace, email or password."
         )
-    cookie = encode_session(
-        session_secret(request), SessionData(user.id, user.workspace_id, new_csrf_token())
-    )
+    session_id, _ = start_session(session, user, now)
     response = RedirectResponse(_safe_next(next), status_code=303)
     secure = request.url.scheme == "https"
     response.set_cookie(
-        SESSION_COOKIE, cookie, httponly=True, samesite="lax", max_age=MAX_AGE_S, secure=secure
+        SESSION_COOKIE,
+        encode_session(session_secret(request), session_id),
+        httponly=True,
+        samesite="lax",
+        max_age=MAX_AGE_S,
+        secure=secure,
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE)
     return response
 
 
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _locked_message(wait_s: int) -> str:
+    minutes = math.ceil(wait_s / 60)
+    when = f"{wait_s} seconds" if wait_s < 60 else f"{minutes} minute{'s' if minutes > 1 else ''}"
+    return (
+        f"Too many failed logins for this account or from this address. Login is locked: try again in {when}."
+    )
+
+
+def _form_again(
+    request: Request, csrf: str, next: str, workspace: str, email: str, status: int, message: str
+) -> HTMLResponse:
+    return render(
+        request,
+        "login.html",
+        None,
+        status_code=status,
+        csrf=csrf,
+        next=_safe_next(next),
+        workspace=workspace,
+        email=email,
+        message=message,
+    )
+
+
 @router.post("/logout")
-def logout(_: CsrfUserDep) -> Response:
+def logout(request: Request, _: CsrfUserDep, session: SessionDep) -> Response:
+    """Ends the session on the server: the same cookie, replayed, no longer logs anyone in."""
+    session_id = decode_session(session_secret(request), request.cookies.get(SESSION_COOKIE))
+    if session_id is not None:
+        revoke_session(session, session_id, utcnow())
     response = redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -16,14 +17,16 @@ from parallax.cases.sla import PRIORITIES
 from parallax.enrich.categories.taxonomy import BUILTIN_PACKS
 from parallax.enrich.categories.workspace import load_choice
 from parallax.kit.clock import utcnow
+from parallax.kit.errors import ValidationFailed
 from parallax.store.workspaces import create_api_key
 from parallax.web.auth.permissions import ROLES, Permission
-from parallax.web.auth.users import create_user, list_users, set_role
+from parallax.web.auth.users import create_user, delete_user, list_users, set_disabled, set_role
 from parallax.web.deps import CsrfUserDep, ViewDep, WebUser, ensure
 from parallax.web.queries import settings as q
 from parallax.web.templating import WebRoute, redirect, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
+MAX_KEY_DAYS = 3650
 
 
 @router.get("/settings", response_class=HTMLResponse)
@@ -43,6 +46,7 @@ def _settings(request: Request, user: WebUser, session: Session, new_key: str = 
         users=list_users(session, user.workspace_id) if admin else [],
         roles=list(ROLES),
         keys=q.api_keys(session, user.workspace_id) if admin else [],
+        now=utcnow(),
         new_key=new_key if admin else "",
         rules=cases_repo.routing_rules(session, user.workspace_id),
         fields=FIELDS,
@@ -87,14 +91,50 @@ def change_role(
     return redirect("/settings#users")
 
 
+@router.post("/settings/users/{user_id}/disable")
+def disable_user(user_id: int, user: CsrfUserDep, session: SessionDep) -> Response:
+    """The user can no longer log in and every session of theirs ends now."""
+    ensure(user, Permission.ADMIN)
+    set_disabled(session, user.workspace_id, user.id, user_id, True, utcnow())
+    return redirect("/settings#users")
+
+
+@router.post("/settings/users/{user_id}/enable")
+def enable_user(user_id: int, user: CsrfUserDep, session: SessionDep) -> Response:
+    ensure(user, Permission.ADMIN)
+    set_disabled(session, user.workspace_id, user.id, user_id, False, utcnow())
+    return redirect("/settings#users")
+
+
+@router.post("/settings/users/{user_id}/delete")
+def remove_user(user_id: int, user: CsrfUserDep, session: SessionDep) -> Response:
+    ensure(user, Permission.ADMIN)
+    delete_user(session, user.workspace_id, user.id, user_id)
+    return redirect("/settings#users")
+
+
 @router.post("/settings/keys")
 def new_key(
-    request: Request, user: CsrfUserDep, session: SessionDep, name: Annotated[str, Form()]
+    request: Request,
+    user: CsrfUserDep,
+    session: SessionDep,
+    name: Annotated[str, Form()],
+    expires_days: Annotated[str, Form()] = "",
 ) -> Response:
     ensure(user, Permission.ADMIN)
-    secret = create_api_key(session, user.workspace_id, name.strip() or "web")
+    expires = _expiry(expires_days)
+    secret = create_api_key(session, user.workspace_id, name.strip() or "web", expires_at=expires)
     # Shown once in this response (never in a URL, never stored in clear).
     return _settings(request, user, session, new_key=secret)
+
+
+def _expiry(days: str) -> datetime | None:
+    """Now plus ``days`` (1 to 3650), or None for a key that does not expire."""
+    if not days.strip():
+        return None
+    if not days.strip().isdigit() or not 1 <= int(days) <= MAX_KEY_DAYS:
+        raise ValidationFailed(f"a key expires after 1 to {MAX_KEY_DAYS} days (or leave it empty: never)")
+    return utcnow() + timedelta(days=int(days))
 
 
 @router.post("/settings/keys/{key_id}/revoke")
