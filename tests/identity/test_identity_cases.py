@@ -6,6 +6,7 @@ from identity_factories import T0, insert, interaction
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from parallax.identity import repository as repo
 from parallax.identity.cases_sync import sync_cases
 from parallax.identity.profile import build_profile
 from parallax.identity.resolve import link_unattached
@@ -66,6 +67,51 @@ def test_journey_becomes_one_case_and_rerun_is_idempotent(
         assert sorted(events) == sorted(ids)
         again = sync_cases(session, workspace)
         assert (again.cases_created, again.cases_updated, again.interactions_threaded) == (0, 1, 0)
+
+
+def test_a_later_message_naming_a_closed_ticket_flags_it(
+    session_factory: sessionmaker[Session], workspace: str
+) -> None:
+    """Issue 14: "you closed my case but nothing is resolved. Ticket T000203", five hours after closing,
+    from a handle no identifier links to the ticket's email, gave no flag."""
+    closed = T0 + timedelta(hours=4)
+    with session_factory() as session:
+        ids = insert(
+            session,
+            workspace,
+            interaction(
+                "T000203",
+                kind="ticket",
+                author_email="ann@x.org",
+                ticket_id="T000203",
+                status="solved",
+                closed_at=closed,
+                segments={"queue": "refunds", "agent": "lee"},
+            ),
+            interaction(
+                "tw1",
+                9,
+                channel="twitter",
+                kind="post",
+                author_handle="@someone_else",
+                text="you closed my case but nothing is resolved. Ticket T000203",
+            ),
+        )
+        session.add(
+            Enrichment(
+                workspace_id=workspace,
+                interaction_id=ids[1],
+                version="v",
+                current=True,
+                sentiment_label="negative",
+                category="complaints",
+                detail={"signals": {"helped": 0.94, "not_helped": 0.0}},
+            )
+        )
+        link_unattached(session, workspace, NOW)
+        report = sync_cases(session, workspace)
+        assert report.closed_not_resolved == 1
+        assert repo.unresolved_tickets(session, workspace) == {"T000203": ["same ticket"]}
 
 
 def test_profile_shows_everything_redacted(session_factory: sessionmaker[Session], workspace: str) -> None:

@@ -69,7 +69,13 @@ def test_stats_show_what_linking_reveals() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["parallax.identity.normalise", "parallax.identity.features", "parallax.identity.journeys"]
+    "name",
+    [
+        "parallax.identity.normalise",
+        "parallax.identity.features",
+        "parallax.identity.journeys",
+        "parallax.identity.unresolved",
+    ],
 )
 def test_docstring_examples(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name))

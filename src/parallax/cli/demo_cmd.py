@@ -1,6 +1,7 @@
 """``parallax demo``: the whole product on one machine, from nothing to a served dashboard.
 
-Simulate an airline's week → ingest its exports through the built-in mappings → enrich → report → serve.
+Simulate an airline's week → ingest its exports through the built-in mappings → enrich → link customers
+(shared identifiers, then Splink across channels) and thread cases → report → serve.
 Every step is idempotent, so running the demo twice gives the same store. The demo world has a
 non-response follow-up (a third of those who skip the online survey are phoned), so the report's corrected
 survey figure is the two-phase one, and the demo prints the simulator's truth beside it.
@@ -9,6 +10,7 @@ survey figure is the two-phase one, and the demo prints the simulator's truth be
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -35,6 +37,7 @@ EXPORTS = (
 )
 REPORT_BREAKDOWNS = ["loyalty_tier", "airport", "channel"]
 DEMO_FOLLOWUP = 1 / 3  # the share of non-respondents phoned: what the two-phase figures are measured at
+EVIDENCE = ("rated low", "same ticket", "came back")  # parallax.identity.unresolved, in the order printed
 
 
 def register(app: typer.Typer) -> None:
@@ -77,7 +80,7 @@ def demo(
     _warn_if_another_world(url, truth)
     enrich_cmd.enrich(workspace=WORKSPACE, tier=tier, database_url=url)
     console.rule("[bold]4/5 link customers")
-    _link_customers(url)
+    _link_customers(url, world_dir)
     console.rule("[bold]5/5 report")
     data = report_cmd.report(workspace=WORKSPACE, attribute=REPORT_BREAKDOWNS, database_url=url)
     if data is not None and data.bias.csat is not None:
@@ -146,22 +149,43 @@ def _print_truth(summary: dict[str, Any], csat: BiasCorrection) -> None:
     )
 
 
-def _link_customers(url: str) -> None:
-    """Attach every interaction to a customer (deterministic keys, then Splink) and thread cases."""
+def _link_customers(url: str, world_dir: Path) -> None:
+    """Attach every interaction to a customer by shared identifiers, join the customers Splink links across
+    channels (``parallax customers recluster``), thread cases, and say what was found beside the truth."""
     from parallax.identity import link_unattached
+    from parallax.identity import repository as repo
     from parallax.identity.cases_sync import sync_cases
+    from parallax.identity.recluster import recluster
+    from parallax.identity.unresolved_eval import score_world
     from parallax.kit.clock import utcnow
 
     ctx = context(url)
     with session_scope(ctx.session_factory) as session:
         resolutions = link_unattached(session, WORKSPACE, utcnow())
+        splink = recluster(session, WORKSPACE, utcnow())
         cases = sync_cases(session, WORKSPACE)
+        flagged = repo.unresolved_tickets(session, WORKSPACE)
     linked = sum(1 for r in resolutions if r.customer_id is not None)
-    customers = len({r.customer_id for r in resolutions if r.customer_id is not None})
     console.print(
-        f"linked {linked:,} interactions to {customers:,} customers; {cases.cases_created:,} cases opened, "
-        f"{cases.closed_not_resolved:,} tickets closed but not resolved"
+        f"linked {linked:,} interactions by shared identifiers; Splink joined {splink.merges:,} pairs of "
+        f"customers across channels: {splink.customers_before:,} -> {splink.customers_after:,} customers"
     )
+    console.print(
+        f"{cases.cases_created:,} cases opened; {cases.closed_not_resolved:,} tickets closed but not "
+        f"resolved ({_evidence_counts(flagged)})"
+    )
+    score = score_world(flagged, world_dir)
+    console.print(
+        f"[bold]simulator's truth[/] (demo only): {score.truth:,} tickets closed without fixing the problem, "
+        f"{score.said:,} of them with the customer's word after closing (a low rating, a later message); "
+        f"flagged {score.hits:,} of the {score.truth:,} ({score.recall:.0%}), {score.said_hits:,} of the "
+        f"{score.said:,}, and {score.flagged - score.hits:,} resolved ones"
+    )
+
+
+def _evidence_counts(flagged: dict[str, list[str]]) -> str:
+    counts = Counter(kind for kinds in flagged.values() for kind in kinds)
+    return ", ".join(f"{kind}: {counts[kind]:,}" for kind in EVIDENCE if counts[kind]) or "none"
 
 
 def _print_access(url: str) -> None:

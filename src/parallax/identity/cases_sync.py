@@ -2,12 +2,15 @@
 
 Safe to run again: interactions already in a case stay there, new ones join the case of their journey.
 Only threading lives here; the inbox (``parallax.cases``) owns status transitions after creation, so an
-existing case's status is never changed, only its threading figures in ``detail["journey"]``.
+existing case's status is never changed, only its threading figures in ``detail["journey"]``. Enrichment's
+reading of each text (category, sentiment, signals) and every message naming a ticket go into the
+closed-but-not-resolved judgement (``unresolved.py``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from typing import Any
@@ -16,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from parallax.identity import repository as repo
 from parallax.identity.journeys import CLOSED_STATUSES, DEFAULT_WINDOW, Journey, thread
-from parallax.identity.views import InteractionView
+from parallax.identity.unresolved import ClosedNotResolved, naming_index
+from parallax.identity.views import InteractionView, Reading
 from parallax.store.models import Case, CaseEvent
 
 ACTOR = "system:identity"
@@ -29,7 +33,7 @@ class SyncReport:
     cases_created: int
     cases_updated: int
     interactions_threaded: int
-    closed_not_resolved: int
+    closed_not_resolved: int  # tickets
 
 
 def initial_status(journey: Journey) -> str:
@@ -42,7 +46,17 @@ def initial_status(journey: Journey) -> str:
     return "new"
 
 
+def _unresolved_detail(cnr: ClosedNotResolved) -> dict[str, Any]:
+    return {
+        **asdict(cnr),
+        "closed_at": cnr.closed_at.isoformat(),
+        "later_contacts": list(cnr.later_contacts),
+        "evidence": list(cnr.evidence),
+    }
+
+
 def journey_detail(journey: Journey) -> dict[str, Any]:
+    """The journey's figures; ``closed_not_resolved`` is its first flagged ticket, ``unresolved`` all."""
     cnr = journey.closed_not_resolved
     return {
         "issue": journey.issue,
@@ -50,13 +64,8 @@ def journey_detail(journey: Journey) -> dict[str, Any]:
         "repeat_contacts": journey.repeat_contacts,
         "channels": journey.channels,
         "tickets": sorted(journey.tickets),
-        "closed_not_resolved": None
-        if cnr is None
-        else {
-            **asdict(cnr),
-            "closed_at": cnr.closed_at.isoformat(),
-            "later_contacts": list(cnr.later_contacts),
-        },
+        "closed_not_resolved": None if cnr is None else _unresolved_detail(cnr),
+        "unresolved": [_unresolved_detail(c) for c in journey.unresolved],
     }
 
 
@@ -97,10 +106,16 @@ def sync_customer(
     views: list[InteractionView],
     threaded: dict[int, int],
     window: timedelta,
+    readings: Mapping[int, Reading] | None = None,
+    naming: Mapping[str, Sequence[InteractionView]] | None = None,
 ) -> tuple[list[Journey], int, int, int]:
-    """Thread one customer's interactions and write them; returns journeys, created, updated, events."""
-    categories = repo.categories_of(session, workspace_id, [v.id for v in views])
-    journeys = thread(views, categories, window)
+    """Thread one customer's interactions and write them; returns journeys, created, updated, events.
+
+    ``readings`` (default: read from the store) and ``naming`` (messages anywhere naming a ticket) feed the
+    closed-but-not-resolved judgement."""
+    if readings is None:
+        readings = repo.readings_of(session, workspace_id, [v.id for v in views])
+    journeys = thread(views, window=window, readings=readings, naming=naming)
     created = updated = added = 0
     for journey in journeys:
         known = sorted({threaded[i] for i in journey.interaction_ids if i in threaded})
@@ -137,8 +152,13 @@ def sync_cases(
     customer_ids: list[int] | None = None,
     window: timedelta = DEFAULT_WINDOW,
 ) -> SyncReport:
-    """Thread the interactions of the given customers (default: everyone) into cases."""
+    """Thread the interactions of the given customers (default: everyone) into cases.
+
+    A message naming a ticket counts as evidence on it whoever it is linked to, among the interactions read:
+    the whole workspace by default, those of ``customer_ids`` otherwise."""
     views = repo.interaction_views(session, workspace_id, customer_ids=customer_ids)
+    readings = repo.readings_of(session, workspace_id, [v.id for v in views])
+    naming = naming_index(views)
     by_customer: dict[int, list[InteractionView]] = defaultdict(list)
     for view in views:
         if view.customer_id is not None:
@@ -147,10 +167,10 @@ def sync_cases(
     totals = [0, 0, 0, 0, 0]
     for customer_id, own in sorted(by_customer.items()):
         journeys, created, updated, added = sync_customer(
-            session, workspace_id, customer_id, own, threaded, window
+            session, workspace_id, customer_id, own, threaded, window, readings, naming
         )
         for index, value in enumerate(
-            (len(journeys), created, updated, added, sum(1 for j in journeys if j.closed_not_resolved))
+            (len(journeys), created, updated, added, sum(len(j.unresolved) for j in journeys))
         ):
             totals[index] += value
     session.flush()

@@ -1,8 +1,9 @@
 """Journeys: one customer's contacts about one issue, across channels, threaded into one case.
 
 Pure logic over ``InteractionView``s already grouped by customer. Contacts with the same issue key within
-``window`` of the previous one join the same journey; everything on one ticket stays in one journey. A
-ticket closed while the customer keeps complaining about the same issue (anywhere) within the window is
+``window`` of the previous one join the same journey; everything on one ticket, or naming it ("Ticket
+T000203"), stays in one journey. A closed ticket the customer shows was not fixed (a low rating, a message
+on or naming the ticket, or a complaint about the same issue within the window: ``unresolved.py``) is
 "closed but not resolved", attributed to the queue and agent that closed it.
 
 Example:
@@ -24,24 +25,22 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from parallax.identity.unresolved import (
+    CLOSED_STATUSES,
+    DEFAULT_WINDOW,
+    ClosedNotResolved,
+    Reading,
+    closed_not_resolved,
+    is_closed_ticket,
+    ticket_refs,
+)
 from parallax.identity.views import InteractionView
 
-DEFAULT_WINDOW = timedelta(days=7)
+__all__ = ["CLOSED_STATUSES", "DEFAULT_WINDOW", "ClosedNotResolved", "Journey", "Reading", "stats", "thread"]
+
 # Answers to surveys are feedback the company asked for, not contacts about an issue.
 NOT_CONTACTS = frozenset({"survey_response", "survey_invite", "mirror_response"})
-CLOSED_STATUSES = frozenset({"solved", "closed", "resolved"})
 GENERAL = "general"
-
-
-@dataclass(frozen=True)
-class ClosedNotResolved:
-    """A ticket closed while the customer was still complaining: who closed it, and what came after."""
-
-    ticket_id: str
-    closed_at: datetime
-    queue: str | None
-    agent: str | None
-    later_contacts: tuple[int, ...]
 
 
 @dataclass
@@ -51,7 +50,12 @@ class Journey:
     inbound: list[InteractionView] = field(default_factory=list)
     outbound: list[InteractionView] = field(default_factory=list)
     tickets: set[str] = field(default_factory=set)
-    closed_not_resolved: ClosedNotResolved | None = None
+    # Every closed ticket of the journey the customer shows was not fixed, first closed first.
+    unresolved: list[ClosedNotResolved] = field(default_factory=list)
+
+    @property
+    def closed_not_resolved(self) -> ClosedNotResolved | None:
+        return self.unresolved[0] if self.unresolved else None
 
     @property
     def contacts(self) -> int:
@@ -83,6 +87,11 @@ def _issue_of(categories: Mapping[int, str]) -> Callable[[InteractionView], str]
     return lambda view: categories.get(view.id) or GENERAL
 
 
+def _categories(categories: Mapping[int, str] | None, readings: Mapping[int, Reading]) -> dict[int, str]:
+    found = {i: r.category for i, r in readings.items() if r.category}
+    return found | dict(categories or {})
+
+
 def _same_issue(journey: Journey, issue: str) -> bool:
     return journey.issue == issue or GENERAL in (journey.issue, issue)
 
@@ -91,15 +100,22 @@ def thread(
     views: Sequence[InteractionView],
     categories: Mapping[int, str] | None = None,
     window: timedelta = DEFAULT_WINDOW,
+    readings: Mapping[int, Reading] | None = None,
+    naming: Mapping[str, Sequence[InteractionView]] | None = None,
 ) -> list[Journey]:
-    """Thread one customer's interactions into journeys, oldest first."""
-    issue_of = _issue_of(categories or {})
+    """Thread one customer's interactions into journeys, oldest first.
+
+    ``readings``: what enrichment read in each text (its category is the issue unless ``categories`` says
+    otherwise); ``naming``: per ticket id in capitals, interactions anywhere in the workspace on or naming it.
+    """
+    readings = readings or {}
+    issue_of = _issue_of(_categories(categories, readings))
     journeys: list[Journey] = []
     by_ticket: dict[str, Journey] = {}
     for view in sorted(views, key=lambda v: (v.occurred_at, v.id)):
         if view.kind in NOT_CONTACTS:
             continue
-        journey = by_ticket.get(view.ticket_id) if view.ticket_id else None
+        journey = _ticket_journey(by_ticket, view)
         if journey is None and view.inbound:
             journey = _open_journey(journeys, issue_of(view), view.occurred_at, window)
         if journey is None and not view.inbound:
@@ -109,11 +125,19 @@ def thread(
             journeys.append(journey)
         _add(journey, view, issue_of(view))
         if view.ticket_id:
-            by_ticket[view.ticket_id] = journey
+            by_ticket[view.ticket_id.upper()] = journey
             journey.tickets.add(view.ticket_id)
     for journey in journeys:
-        journey.closed_not_resolved = closed_not_resolved(journey, window)
+        journey.unresolved = _unresolved(journey, readings, naming or {}, window)
     return [j for j in journeys if j.inbound]
+
+
+def _ticket_journey(by_ticket: Mapping[str, Journey], view: InteractionView) -> Journey | None:
+    """The journey of the ticket this interaction is on, else of the first known ticket it names."""
+    if view.ticket_id:
+        return by_ticket.get(view.ticket_id.upper())
+    named = sorted(ticket_refs(view) & by_ticket.keys())
+    return by_ticket[named[0]] if named else None
 
 
 def _open_journey(journeys: list[Journey], issue: str, at: datetime, window: timedelta) -> Journey | None:
@@ -130,30 +154,21 @@ def _add(journey: Journey, view: InteractionView, issue: str) -> None:
         journey.issue = issue
 
 
-def closed_not_resolved(journey: Journey, window: timedelta = DEFAULT_WINDOW) -> ClosedNotResolved | None:
-    """The first ticket closed before the same customer complained again within ``window``."""
-    closed = [
-        v
-        for v in journey.inbound
-        if v.ticket_id and v.closed_at and (v.status or "closed") in CLOSED_STATUSES
-    ]
-    for ticket in sorted(closed, key=lambda v: v.closed_at or v.occurred_at):
-        assert ticket.closed_at is not None
-        later = tuple(
-            v.id
-            for v in journey.inbound
-            if v.ticket_id != ticket.ticket_id
-            and ticket.closed_at < v.occurred_at <= ticket.closed_at + window
+def _unresolved(
+    journey: Journey,
+    readings: Mapping[int, Reading],
+    naming: Mapping[str, Sequence[InteractionView]],
+    window: timedelta,
+) -> list[ClosedNotResolved]:
+    """Every closed ticket of the journey with evidence that it was not fixed, first closed first."""
+    tickets = sorted((v for v in journey.inbound if is_closed_ticket(v)), key=lambda v: (v.closed_at, v.id))
+    found = (
+        closed_not_resolved(
+            ticket, journey.inbound, naming.get(str(ticket.ticket_id).upper(), ()), readings, window
         )
-        if later:
-            return ClosedNotResolved(
-                ticket_id=str(ticket.ticket_id),
-                closed_at=ticket.closed_at,
-                queue=ticket.segments.get("queue"),
-                agent=ticket.segments.get("agent"),
-                later_contacts=later,
-            )
-    return None
+        for ticket in tickets
+    )
+    return [cnr for cnr in found if cnr is not None]
 
 
 @dataclass(frozen=True)
@@ -164,16 +179,20 @@ class JourneyStats:
     journeys: int
     contacts: int
     repeat_contacts: int
-    closed_not_resolved: int
+    closed_not_resolved: int  # tickets
 
 
-def stats(groups: Mapping[object, Sequence[InteractionView]], categories: Mapping[int, str]) -> JourneyStats:
+def stats(
+    groups: Mapping[object, Sequence[InteractionView]],
+    categories: Mapping[int, str],
+    readings: Mapping[int, Reading] | None = None,
+) -> JourneyStats:
     """Thread every group (a customer, or any other notion of 'same person') and add up the figures."""
-    journeys = [j for views in groups.values() for j in thread(views, categories)]
+    journeys = [j for views in groups.values() for j in thread(views, categories, readings=readings)]
     return JourneyStats(
         customers=len(groups),
         journeys=len(journeys),
         contacts=sum(j.contacts for j in journeys),
         repeat_contacts=sum(j.repeat_contacts for j in journeys),
-        closed_not_resolved=sum(1 for j in journeys if j.closed_not_resolved),
+        closed_not_resolved=sum(len(j.unresolved) for j in journeys),
     )

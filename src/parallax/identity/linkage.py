@@ -29,6 +29,8 @@ AMBIGUITY_MARGIN = 3.0
 # it is mostly the same route on the same day.
 ROUTE_M = [0.6, 0.2, 0.2]
 COMPARISONS = ("name", "trips", "booking_refs", "tickets", "routes", "days")
+# The columns of a record row (``PersonRecord.as_row``) that hold one value; the others hold lists of text.
+_SCALAR_COLUMNS = frozenset({"unique_id", "name", "first_name", "last_name", "name_stem"})
 
 
 @dataclass(frozen=True)
@@ -244,12 +246,20 @@ def _rows(records: Sequence[PersonRecord]) -> list[dict[str, object]]:
     ]
 
 
-def _frame(records: Sequence[PersonRecord]) -> Any:
-    pandas = require("pandas", "identity")
-    frame = pandas.DataFrame(_rows(records))
-    for column in ("name", "first_name", "last_name"):
-        frame[column] = frame[column].astype("string")
-    return frame
+def _table(rows: Sequence[dict[str, object]]) -> Any:
+    """Record rows as an Arrow table with declared types, so a column that is NULL on every record is still
+    text (or a list of text) to DuckDB. Arrow, not pandas: Splink runs on the base install."""
+    import pyarrow as pa
+
+    schema = pa.schema(
+        [
+            (column, pa.int64() if column == "unique_id" else pa.string())
+            if column in _SCALAR_COLUMNS
+            else (column, pa.list_(pa.string()))
+            for column in rows[0]
+        ]
+    )
+    return pa.Table.from_pylist(list(rows), schema=schema)
 
 
 def _linker(records: Sequence[PersonRecord]) -> Any:
@@ -259,16 +269,18 @@ def _linker(records: Sequence[PersonRecord]) -> Any:
     # Splink's pairwise string levels still write DuckDB's old arrow lambdas (x -> ...).
     connection.execute("SET lambda_syntax='ENABLE_SINGLE_ARROW'")
     connection.execute("SET enable_progress_bar = false")  # no terminal output from a library
+    # nor sqlglot's INFO notes ("Applying array index offset") as Splink's SQL is translated for DuckDB
+    logging.getLogger("sqlglot").setLevel(logging.WARNING)
     db_api = splink.DuckDBAPI(connection)
-    linker = splink.Linker(db_api.register(_frame(records)), settings(), log_level=logging.ERROR)
+    linker = splink.Linker(db_api.register(_table(_rows(records))), settings(), log_level=logging.ERROR)
     if len(records) >= MIN_RECORDS_FOR_U:
         linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=7)
     return linker
 
 
-def _links(frame: Any, threshold: float) -> list[Link]:
+def _links(records: Sequence[dict[str, Any]], threshold: float) -> list[Link]:
     links = []
-    for row in frame.to_dict("records"):
+    for row in records:
         if row["match_probability"] < threshold:
             continue
         evidence: dict[str, dict[str, Any]] = {
@@ -394,7 +406,7 @@ def predict_links(records: Sequence[PersonRecord], threshold: float = DEFAULT_TH
     predictions = linker.inference.predict(threshold_match_probability=floor, warning_mode="never")
     booked = {r.key for r in records if r.booked_trips}
     links = unambiguous(
-        _links(predictions.as_pandas_dataframe(), floor), threshold, _distinct(records), booked.__contains__
+        _links(predictions.as_record_list(), floor), threshold, _distinct(records), booked.__contains__
     )
     return coherent(links, _apart(records))
 
@@ -420,6 +432,6 @@ def score_candidates(
         return []
     linker = _scoring_linker()
     rows = _rows([record, *candidates])
-    scored = linker.inference.score_pairs(rows[:1], rows[1:]).as_pandas_dataframe()
+    scored = linker.inference.score_pairs(rows[:1], rows[1:]).as_record_list()
     booked = {c.key for c in candidates if c.booked_trips}
     return unambiguous(_links(scored, 0.0), threshold, _distinct([record, *candidates]), booked.__contains__)

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from parallax.identity.views import InteractionView
+from parallax.identity.views import InteractionView, Reading
 from parallax.kit.errors import NotFound
 from parallax.store.models import (
     Case,
@@ -270,6 +270,21 @@ def categories_of(session: Session, workspace_id: str, interaction_ids: Sequence
     return {iid: row.category for iid, row in rows.items() if row.category}
 
 
+def readings_of(session: Session, workspace_id: str, interaction_ids: Sequence[int]) -> dict[int, Reading]:
+    """What enrichment read in each interaction that has a current row: category, sentiment, signals."""
+    rows = enrichment_of(session, workspace_id, interaction_ids)
+    return {iid: _reading(row) for iid, row in rows.items()}
+
+
+def _reading(row: Enrichment) -> Reading:
+    signals = (row.detail or {}).get("signals") or {}
+    return Reading(
+        category=row.category,
+        sentiment=row.sentiment_label,
+        signals={str(k): float(v) for k, v in signals.items() if isinstance(v, int | float)},
+    )
+
+
 def case_of_interactions(session: Session, workspace_id: str) -> dict[int, int]:
     """interaction id → case id, for every interaction already threaded into a case."""
     query = select(CaseEvent.interaction_id, CaseEvent.case_id).where(
@@ -278,6 +293,24 @@ def case_of_interactions(session: Session, workspace_id: str) -> dict[int, int]:
         CaseEvent.interaction_id.is_not(None),
     )
     return {int(iid): int(cid) for iid, cid in session.execute(query).all() if iid is not None}
+
+
+def unresolved_tickets(session: Session, workspace_id: str) -> dict[str, list[str]]:
+    """Every ticket a case flags closed but not resolved, with the kinds of evidence found."""
+    query = select(Case.detail).where(Case.workspace_id == workspace_id)
+    found: dict[str, list[str]] = {}
+    for detail in session.scalars(query):
+        for flag in _flags((detail or {}).get("journey") or {}):
+            found[str(flag["ticket_id"])] = list(flag.get("evidence") or [])
+    return found
+
+
+def _flags(journey: dict[str, Any]) -> list[dict[str, Any]]:
+    """A case's flagged tickets; cases threaded before ``unresolved`` was kept name their first only."""
+    if "unresolved" in journey:
+        return list(journey["unresolved"] or [])
+    first = journey.get("closed_not_resolved")
+    return [first] if first else []
 
 
 def cases_of_customer(

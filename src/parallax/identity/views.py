@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from parallax.identity.normalise import AuthorFields, Ident, identifiers_of
+
+# The consumer-side signals that say a problem goes on, and the score at which a signal is read as present
+# (the enrichment lexicon's own decision threshold, parallax.enrich.signals.step.LEXICON_THRESHOLD).
+COMPLAINT_SIGNALS = ("friction", "not_helped", "repeated_effort", "inconsistency", "uncertainty")
+SIGNAL_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -55,3 +61,23 @@ class InteractionView:
     def identifiers(self, default_region: str = "US") -> tuple[Ident, ...]:
         """Deterministic identifiers of the author; outbound rows are the brand speaking, so none."""
         return identifiers_of(self.author(), default_region) if self.inbound else ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What enrichment read in one text: its category, sentiment label and consumer-side signals."""
+
+    category: str | None = None
+    sentiment: str | None = None
+    signals: Mapping[str, float] = field(default_factory=dict)
+
+    def complains(self) -> bool:
+        """Negative, or a signal that the problem goes on (friction, not helped, asked again, ...)."""
+        signals = self.signals
+        return self.sentiment == "negative" or any(
+            signals.get(name, 0.0) >= SIGNAL_THRESHOLD for name in COMPLAINT_SIGNALS
+        )
+
+    def thanks(self) -> bool:
+        """Read as being helped, with no complaint in it."""
+        return self.signals.get("helped", 0.0) >= SIGNAL_THRESHOLD and not self.complains()
