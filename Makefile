@@ -15,10 +15,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-# The tests install the spark and transformer extras too: the engine parity tests and the accurate
-# sentiment tier's tests run (and must pass) in CI.
+# The tests install the spark, transformer and pii extras too: the engine parity tests, the accurate
+# sentiment tier's tests and the named-entity redaction tests run (and must pass) in CI.
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,spark,transformer]'
+	$(BIN)/pip install -q -e '.[dev,spark,transformer,pii]'
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from parallax.alerts.events import SeriesKey, SignalEvent, event_keys
+from parallax.enrich.pii import redact
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def summarise(events: list[SignalEvent], examples: int = 3) -> SpikeContext:
     return SpikeContext(
         top_categories=tuple(categories.most_common(3)),
         top_entities=tuple(entities.most_common(5)),
-        examples=tuple(t[:280] for t in texts),
+        examples=tuple(redact(t)[:280] for t in texts),  # the policy again: examples leave the worker
         events=len(events),
         public_share=sum(e.public for e in events) / n,
         customer_value=sum(e.customer_value for e in events) / n,

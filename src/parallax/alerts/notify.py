@@ -14,12 +14,15 @@ from typing import Any, Protocol
 
 import httpx
 
+from parallax.enrich.pii import redact
+
 SEVERITY_EMOJI = {"low": ":large_blue_circle:", "medium": ":large_yellow_circle:", "high": ":red_circle:"}
 
 
 @dataclass(frozen=True)
 class Notification:
-    """What is said about an alert; ``examples`` are already redacted."""
+    """What is said about an alert. Every text in it (title, summary, examples, fields) goes through the
+    redaction policy when it is made, whoever made it: a notification leaves Parallax."""
 
     alert_id: int
     title: str
@@ -28,6 +31,12 @@ class Notification:
     examples: tuple[str, ...] = ()
     link: str | None = None
     fields: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", redact(self.title))
+        object.__setattr__(self, "summary", redact(self.summary))
+        object.__setattr__(self, "examples", tuple(redact(e) for e in self.examples))
+        object.__setattr__(self, "fields", {k: redact(str(v)) for k, v in self.fields.items()})
 
     def slack_payload(self) -> dict[str, Any]:
         """Slack's incoming-webhook format: ``text`` for notifications, ``blocks`` for the message."""

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 
 from parallax.enrich.airports import city_codes, iata_airports, stop_codes
-from parallax.enrich.pii import booking_refs_in, find_pii, may_hold_pii
+from parallax.enrich.pii import booking_refs_in, find_pii, may_hold_contact
 from parallax.enrich.pipeline import Enriched
 from parallax.kit.ids import stable_hash
 
@@ -160,8 +160,8 @@ def extract_entities(text: str, region: str = "US") -> dict[str, list[str]]:
         found["booking_ref_hash"] = _unique(stable_hash(s.value) for s in booking_refs_in(text))
     if "order" in lowered:
         found["order_number"] = _unique(m.group("order").upper() for m in ORDER_RE.finditer(text))
-    if may_hold_pii(text):
-        pii = find_pii(text, booking_refs=False, region=region)
+    if may_hold_contact(text):
+        pii = find_pii(text, region=region, kinds=("email", "phone", "card"), model=False)
         found["email_hash"] = _unique(stable_hash(span.value) for span in pii if span.kind == "email")
         found["phone_hash"] = _unique(stable_hash(span.value) for span in pii if span.kind == "phone")
     if "@" in text:

@@ -1,7 +1,7 @@
 """The customer profile (360): identifiers, channels, tier and value, history, cases, sentiment, effort.
 
-Everything personal is shown redacted: identifiers by their stored display, texts through enrichment's
-redacted text (or redacted on the fly where enrichment has not run yet).
+Everything personal is shown redacted: identifiers by their stored display, texts through the redaction policy
+(``parallax.enrich.pii.redact``, applied to the raw text so an older stored redaction is never what is shown).
 """
 
 from __future__ import annotations
@@ -115,8 +115,7 @@ def build_profile(session: Session, workspace_id: str, customer_id: int) -> Prof
             channel=v.channel,
             kind=v.kind,
             direction=v.direction,
-            text=(enrichment[v.id].redacted_text if v.id in enrichment else None)
-            or (redact_text(v.text, booking_refs=True) if v.text else None),
+            text=redact_text(v.text) if v.text else None,
             sentiment=enrichment[v.id].sentiment_score if v.id in enrichment else None,
             case_id=threaded.get(v.id),
         )

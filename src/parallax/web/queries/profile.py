@@ -1,8 +1,9 @@
 """The customer 360 for pages: identity's profile, read through queries that lead with the customer's own
 index (a customer's rows are found by ``customer_id``, never by scanning the workspace's time index).
 
-The logic (threading, trend, redaction, case summaries) is the identity room's; only the reads differ, because
-at a million interactions the workspace-wide plans take seconds (see BENCHMARKS.md, web).
+The logic (threading, trend, case summaries) is the identity room's; only the reads differ, because at a
+million interactions the workspace-wide plans take seconds (see BENCHMARKS.md, web). History texts are raw
+here: pages show them through ``parallax.web.redaction`` (the redaction policy for the user's role).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from parallax.enrich.pii import redact as redact_text
 from parallax.identity import repository as repo
 from parallax.identity.journeys import thread
 from parallax.identity.profile import HISTORY_LIMIT, CaseSummary, HistoryItem, Profile, identifiers, trend
@@ -70,8 +70,7 @@ def customer_profile(session: Session, workspace_id: str, customer_id: int) -> P
     history = tuple(
         HistoryItem(
             v.id, v.occurred_at, v.channel, v.kind, v.direction,
-            (enrichment[v.id].redacted_text if v.id in enrichment else None)
-            or (redact_text(v.text, booking_refs=True) if v.text else None),
+            v.text,  # raw: the page shows it through the redaction policy for the user's role
             enrichment[v.id].sentiment_score if v.id in enrichment else None,
             threaded.get(v.id),
         )
