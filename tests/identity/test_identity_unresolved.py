@@ -85,6 +85,21 @@ def test_coming_back_counts_when_it_complains_about_the_same_booking() -> None:
     assert unread is not None and unread.evidence == ("came back",)
 
 
+def test_a_complaint_about_the_same_booking_counts_whatever_its_category() -> None:
+    """Enrichment files "Closing my ticket doesn't fix anything. PX240, ref QX7K2P" under refunds, the ticket
+    under delays: two journeys, one booking."""
+    later = view(
+        2, 20, "twitter", kind="post", text="Closing my ticket doesn't fix anything. PX240, ref QX7K2P"
+    )
+    unrelated = view(3, 21, "twitter", kind="post", text="Lounge at DUB turned me away. Awful.")
+    readings = {1: Reading(category="delays"), 2: Reading(category="refunds", sentiment="negative")}
+    readings[3] = Reading(category="lounge", sentiment="negative")
+    journeys = thread([ticket(), later, unrelated], readings=readings)
+    assert [j.interaction_ids for j in journeys] == [[1], [2], [3]]
+    cnr = journeys[0].closed_not_resolved
+    assert cnr is not None and (cnr.evidence, cnr.later_contacts) == (("came back",), (2,))
+
+
 def test_every_flagged_ticket_of_a_journey_is_counted() -> None:
     first = ticket(1, "T1", score_type="csat", score_value=1.0)
     second = ticket(2, "T2", closed_at=CLOSED + timedelta(hours=1))

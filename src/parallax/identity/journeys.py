@@ -127,8 +127,10 @@ def thread(
         if view.ticket_id:
             by_ticket[view.ticket_id.upper()] = journey
             journey.tickets.add(view.ticket_id)
+    contacts = [v for j in journeys for v in j.inbound]
     for journey in journeys:
-        journey.unresolved = _unresolved(journey, readings, naming or {}, window)
+        elsewhere = [v for v in contacts if v not in journey.inbound]
+        journey.unresolved = _unresolved(journey, elsewhere, readings, naming or {}, window)
     return [j for j in journeys if j.inbound]
 
 
@@ -156,6 +158,7 @@ def _add(journey: Journey, view: InteractionView, issue: str) -> None:
 
 def _unresolved(
     journey: Journey,
+    elsewhere: Sequence[InteractionView],
     readings: Mapping[int, Reading],
     naming: Mapping[str, Sequence[InteractionView]],
     window: timedelta,
@@ -164,7 +167,12 @@ def _unresolved(
     tickets = sorted((v for v in journey.inbound if is_closed_ticket(v)), key=lambda v: (v.closed_at, v.id))
     found = (
         closed_not_resolved(
-            ticket, journey.inbound, naming.get(str(ticket.ticket_id).upper(), ()), readings, window
+            ticket,
+            journey.inbound,
+            naming.get(str(ticket.ticket_id).upper(), ()),
+            readings,
+            window,
+            elsewhere,
         )
         for ticket in tickets
     )

@@ -7,10 +7,11 @@ flagged on any of three kinds of evidence, each the customer's own word after cl
 * ``same ticket`` — an inbound message within the window after closing that is on the ticket (its
   ``ticket_id``) or names it ("you closed my case but nothing is resolved. Ticket T000203"), whoever it was
   linked to, unless enrichment reads it as thanks (``helped`` with no complaint in it);
-* ``came back`` — the same customer contacting again about the same issue within the window (the journey),
-  unless enrichment read the contact and found no complaint in it (no negative sentiment, no friction,
-  not-helped, repeated-effort, inconsistency or uncertainty signal), or it is about another booking
-  (it names booking refs or flights, and none of the ticket's).
+* ``came back`` — the same customer contacting again within the window about the same issue (the journey)
+  or about the same booking (a booking ref or flight the ticket names too, whatever category enrichment gave
+  it), unless enrichment read the contact and found no complaint in it (no negative sentiment, no friction,
+  not-helped, repeated-effort, inconsistency or uncertainty signal), or it is about another booking (it
+  names booking refs or flights, and none of the ticket's).
 
 The agent's own closing note is not read: it is the company's account, and what is measured here is whether
 the customer's account disagrees (docs/identity.md, "Closed but not resolved").
@@ -89,12 +90,15 @@ def _trip_keys(view: InteractionView) -> tuple[set[str], set[str]]:
     return refs, flights
 
 
+def same_booking(later: InteractionView, ticket: InteractionView) -> bool:
+    """The later contact names a booking ref or flight the ticket names too."""
+    return any(mine & theirs for mine, theirs in zip(_trip_keys(later), _trip_keys(ticket), strict=True))
+
+
 def another_booking(later: InteractionView, ticket: InteractionView) -> bool:
     """The later contact names a booking or flight, the ticket names some of the same kind, none shared."""
     pairs = list(zip(_trip_keys(later), _trip_keys(ticket), strict=True))
-    if any(mine & theirs for mine, theirs in pairs):
-        return False
-    return any(mine and theirs for mine, theirs in pairs)
+    return not same_booking(later, ticket) and any(mine and theirs for mine, theirs in pairs)
 
 
 def _after(
@@ -131,15 +135,18 @@ def closed_not_resolved(
     naming: Sequence[InteractionView],
     readings: Mapping[int, Reading],
     window: timedelta = DEFAULT_WINDOW,
+    elsewhere: Sequence[InteractionView] = (),
 ) -> ClosedNotResolved | None:
     """The evidence that a closed ``ticket`` was not resolved, if any.
 
     ``journey``: the customer's contacts threaded with the ticket; ``naming``: interactions anywhere in the
-    workspace on or naming the ticket (another customer's where linking did not join them).
+    workspace on or naming the ticket (another customer's where linking did not join them); ``elsewhere``:
+    the customer's other contacts, which count when they are about the ticket's booking.
     """
     assert ticket.closed_at is not None
     same = _same_ticket(ticket, _after(ticket, [*journey, *naming], window), readings)
-    back = [i for i in _came_back(ticket, _after(ticket, journey, window), readings) if i not in same]
+    related = [*journey, *(v for v in elsewhere if same_booking(v, ticket))]
+    back = [i for i in _came_back(ticket, _after(ticket, related, window), readings) if i not in same]
     evidence = [
         kind for kind, found in (("rated low", rated_low(ticket)), ("same ticket", same), ("came back", back))
         if found
