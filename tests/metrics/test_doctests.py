@@ -11,6 +11,7 @@ import parallax.metrics
 
 MODULES = (
     "bias",
+    "bias_interval",
     "twophase",
     "board",
     "cells",

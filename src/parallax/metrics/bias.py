@@ -15,8 +15,9 @@ The corrected score is the augmented inverse-probability-weighted mean (Hajek-no
 
 It is right if either model is (doubly robust): the outcome model fills in those who did not answer, and
 the weighted residuals of those who did repair what the outcome model got wrong. ``ipw`` is the propensity
-part alone (Hajek mean ``sum w*y / sum w``). The interval is a bootstrap over invitees, keeping (default) or
-refitting both models per draw.
+part alone (Hajek mean ``sum w*y / sum w``). The intervals are analytic (influence functions with the fitted
+models held fixed, ``bias_interval.py``): the same answers give the same interval wherever they are shown.
+``refit=True`` bootstraps instead, refitting both models in each of ``samples`` draws (AIPW only).
 
 Both parts assume answering at random *given* the covariates; a pull that depends on the unobserved score
 itself beyond them stays, and docs/metrics.md measures how much of it that leaves in the simulator. So the
@@ -57,6 +58,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from parallax.metrics.bias_design import design_matrix
+from parallax.metrics.bias_interval import aipw_influence, mean_influence, two_phase_influence, wald
 from parallax.metrics.bias_models import outcome, propensity
 from parallax.metrics.twophase import Phases, fit_two_phase, two_phase_mean, unheard_shift
 
@@ -133,11 +135,11 @@ def correct(
     seed: int = 0,
     refit: bool = False,
 ) -> BiasCorrection:
-    """Naive and corrected means with bootstrap intervals over invitees: two-phase with a follow-up.
+    """Naive and corrected means with 95 % intervals: two-phase with a follow-up, else AIPW.
 
-    ``refit=False`` keeps each invitee's fitted propensity and prediction across draws (fast; the interval
-    is conditional on the fitted models); ``refit=True`` refits both in every draw (slower, a little wider;
-    AIPW only).
+    ``refit=False`` (every page, report and API call): influence-function intervals conditional on the
+    fitted models, no draws, so ``samples`` and ``seed`` play no part. ``refit=True`` refits both models in
+    each of ``samples`` bootstrap draws from ``seed`` (slower, a little wider; AIPW only).
     """
     answered = np.array([i.responded and i.score is not None for i in invitees])
     called = np.array([i.followed_up for i in invitees])
@@ -147,7 +149,7 @@ def correct(
     _require(phases.online, f"{phases.online.sum()} answers of {len(invitees)}")
     heard = phases.by_call.sum()
     if _enough(heard) and called.sum() - heard >= 2:  # both outcomes of the follow-up, for its propensity
-        return _two_phase(x, y, phases, value(0.0), metric, samples, seed)
+        return _two_phase(x, y, phases, value(0.0), metric)
     note = "" if not called.any() else f"follow-up too small ({heard} of {called.sum()} answered): not used"
     return _aipw(x, y, phases.online, value(0.0), metric, samples, seed, refit, note)
 
@@ -175,19 +177,12 @@ def _aipw(
     everyone = np.ones(answered.size, bool)
     p, m = propensity(x, everyone, answered), outcome(x[answered], y[answered], x)
     naive, ipw, corrected = _estimates(p, m, answered, y)
-    rng = np.random.default_rng(seed)
-    draws = []
-    for _ in range(samples):
-        idx = rng.integers(0, answered.size, answered.size)
-        a = answered[idx]
-        if a.sum() < 2 or a.all():
-            continue
-        if refit:
-            p_draw, m_draw = propensity(x[idx], everyone, a), outcome(x[idx][a], y[idx][a], x[idx])
-        else:
-            p_draw, m_draw = p[idx], m[idx]
-        draws.append(_estimates(p_draw, m_draw, a, y[idx]))
-    arr = np.array(draws)
+    bounds = (floor, 100.0)
+    if refit:
+        naive_ci, corrected_ci = _refit_bootstrap(x, y, answered, samples, seed)
+    else:
+        naive_ci = wald(naive, mean_influence(y, answered), bounds)
+        corrected_ci = wald(corrected, aipw_influence(p, m, answered, y), bounds)
     silent = ~answered
     shifts = [
         (k, float((m[silent] - np.maximum(m[silent] - k, floor)).sum()) / y.size) for k in SENSITIVITY_POINTS
@@ -195,9 +190,9 @@ def _aipw(
     return BiasCorrection(
         metric=metric,
         naive=round(naive, 4),
-        naive_ci=_interval(arr[:, 0]),
+        naive_ci=naive_ci,
         corrected=round(corrected, 4),
-        corrected_ci=_interval(arr[:, 2]),
+        corrected_ci=corrected_ci,
         invited=answered.size,
         responded=int(answered.sum()),
         note=note,
@@ -206,28 +201,38 @@ def _aipw(
     )
 
 
-def _two_phase(
-    x: np.ndarray, y: np.ndarray, phases: Phases, floor: float, metric: str, samples: int, seed: int
-) -> BiasCorrection:
-    fit = fit_two_phase(x, y, phases)
-    corrected, stratum = two_phase_mean(y, phases, fit.p, fit.m)
-    online = phases.online
+def _refit_bootstrap(
+    x: np.ndarray, y: np.ndarray, answered: np.ndarray, samples: int, seed: int
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Percentile intervals (answers' mean, AIPW) from ``samples`` draws that refit both models."""
+    everyone = np.ones(answered.size, bool)
     rng = np.random.default_rng(seed)
     draws = []
     for _ in range(samples):
-        idx = rng.integers(0, y.size, y.size)
-        drawn = Phases(online[idx], phases.called[idx], phases.by_call[idx])
-        if drawn.online.sum() < 2 or drawn.by_call.sum() < 2:
+        idx = rng.integers(0, answered.size, answered.size)
+        a = answered[idx]
+        if a.sum() < 2 or a.all():
             continue
-        draws.append((y[idx][drawn.online].mean(), two_phase_mean(y[idx], drawn, fit.p[idx], fit.m[idx])[0]))
+        p_draw, m_draw = propensity(x[idx], everyone, a), outcome(x[idx][a], y[idx][a], x[idx])
+        draws.append(_estimates(p_draw, m_draw, a, y[idx]))
     arr = np.array(draws)
+    return _interval(arr[:, 0]), _interval(arr[:, 2])
+
+
+def _two_phase(x: np.ndarray, y: np.ndarray, phases: Phases, floor: float, metric: str) -> BiasCorrection:
+    fit = fit_two_phase(x, y, phases)
+    corrected, stratum = two_phase_mean(y, phases, fit.p, fit.m)
+    online = phases.online
+    bounds = (floor, 100.0)
     gap = float(fit.m_online[~online].mean() - stratum)
-    ci = _interval(arr[:, 1])
+    influence = two_phase_influence(fit.p, fit.m, online, phases.by_call, y)
+    ci = wald(corrected, influence, bounds)
     band = unheard_shift(phases, fit.m, max(gap, 0.0), floor)
+    naive = float(y[online].mean())
     return BiasCorrection(
         metric=metric,
-        naive=round(float(y[online].mean()), 4),
-        naive_ci=_interval(arr[:, 0]),
+        naive=round(naive, 4),
+        naive_ci=wald(naive, mean_influence(y, online), bounds),
         corrected=round(corrected, 4),
         corrected_ci=ci,
         invited=y.size,

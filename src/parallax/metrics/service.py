@@ -45,8 +45,13 @@ class SurveyBias:
     note: str = ""
 
 
-def survey_bias(session: Session, workspace_id: str, samples: int = 100) -> SurveyBias:
-    """Naive vs non-response-corrected CSAT and NPS, modelled on everyone invited."""
+def survey_bias(session: Session, workspace_id: str, samples: int | None = None) -> SurveyBias:
+    """Naive vs non-response-corrected CSAT and NPS, modelled on everyone invited.
+
+    The intervals are analytic (``bias_interval.py``), so the page, the report and the API give the same
+    figures for the same answers; ``samples`` is accepted from older callers and not used.
+    """
+    del samples
     rows = survey_rows(session, workspace_id)
     contacts = contacts_by_person(session, workspace_id)
     invitations = _invitations(rows)
@@ -56,7 +61,7 @@ def survey_bias(session: Session, workspace_id: str, samples: int = 100) -> Surv
     notes = []
     for name, invitees, fn in (("csat", csat, correct_csat), ("nps", nps, correct_nps)):
         try:
-            out[name] = fn(invitees, samples=samples)
+            out[name] = fn(invitees)
         except ValueError as exc:
             notes.append(f"{name}: {exc}")
     return SurveyBias(out["csat"], out["nps"], "; ".join(notes))
