@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from parallax.cli import pii_cmd
 from parallax.cli.context import console, err_console
 from parallax.cli.groups import bench_app, eval_app, train_app
 from parallax.enrich.pipeline import Enriched, Step
@@ -27,6 +28,7 @@ def register(app: typer.Typer) -> None:
     train_app.command("categories")(train_categories)
     eval_app.command("categories")(eval_categories)
     bench_app.command("enrich-steps")(bench_enrich_steps)
+    pii_cmd.register(app)  # parallax eval pii
 
 
 def require_data(data_dir: Path) -> None:

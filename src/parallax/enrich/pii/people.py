@@ -50,6 +50,9 @@ NAME_SIGNOFF_RE = re.compile(
 # Words a cue is often followed by that are not names ("I'm Very Upset", "this is United").
 NOT_NAMES = frozenset(
     {
+        "loan", "loans", "lending", "bank", "mortgage", "credit", "proof", "verifiable", "name", "services",
+        "financial", "capital", "bureau", "bureaus", "mailed", "certified", "claimant", "madam", "sir",
+        "mother", "father", "clerk", "principal", "incorrect", "premium", "user", "manager", "support",
         "very", "so", "not", "still", "really", "just", "the", "a", "an", "on", "in", "at", "flying",
         "going", "done", "never", "again", "sorry", "happy", "sad", "angry", "upset", "furious", "stuck",
         "waiting", "here", "there", "now", "today", "tomorrow", "yesterday", "ridiculous", "unacceptable",
