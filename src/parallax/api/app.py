@@ -9,6 +9,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from parallax import __version__
 from parallax.api import docs as api_docs
+from parallax.api.body_limit import BodyLimit
 from parallax.api.routes import alerts as alert_routes
 from parallax.api.routes import customers as customer_routes
 from parallax.api.routes import health, interactions
@@ -44,6 +45,7 @@ def create_app(
     # /docs and /redoc come from parallax.api.docs (served offline, under the CSP), not FastAPI's CDN pages.
     app = FastAPI(title="Parallax", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes())
+    app.add_middleware(BodyLimit)  # outermost: an oversized body is refused before anything reads it
     app.state.bus = None
     app.state.engine = engine
     app.state.session_factory = make_sessionmaker(engine)

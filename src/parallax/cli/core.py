@@ -78,6 +78,9 @@ def serve(
     )
 
 
+GRACEFUL_EXIT_S = 3
+
+
 def run_server(
     database_url: str, host: str, port: int, secret: str, live: bool, nats_url: str | None, tier: str
 ) -> None:
@@ -88,4 +91,6 @@ def run_server(
 
     app = create_app(database_url, live=live, nats_url=nats_url, tier=tier)
     app.state.web_secret = secret
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # On SIGTERM, open connections (a dashboard's live event stream never ends by itself) get a few seconds,
+    # then the worker checkpoints and the process exits.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACEFUL_EXIT_S)

@@ -7,7 +7,16 @@ import typer
 import parallax.cli.customers_cmd as customers_cmd
 import parallax.cli.simulate_cmd as simulate_cmd
 import parallax.cli.web_cmd as web_cmd
-from parallax.cli import core, demo_cmd, enrich_b_cmd, enrich_cmd, ingest_cmd, report_cmd, stream_cmd
+from parallax.cli import (
+    bench_api_cmd,
+    core,
+    demo_cmd,
+    enrich_b_cmd,
+    enrich_cmd,
+    ingest_cmd,
+    report_cmd,
+    stream_cmd,
+)
 from parallax.cli.groups import bench_app, eval_app, train_app
 
 app = typer.Typer(
@@ -29,6 +38,7 @@ stream_cmd.register(app)
 enrich_b_cmd.register(app)
 web_cmd.register(app)
 customers_cmd.register(app)
+bench_api_cmd.register(app)
 
 
 def main() -> None:

@@ -31,11 +31,13 @@ _CARRIERS = (
 KNOWN_CARRIERS = frozenset(_CARRIERS.split())
 # Designators that are also everyday words/abbreviations ("US 2015", "AS 100"): need the word "flight".
 AMBIGUOUS_CARRIERS = frozenset({"US", "AS", "AM", "IN", "NO", "TO", "ME", "MY", "OR", "SO", "UP", "BE"})
+# Possessive spaces (``\s*+``): "flight" followed by thousands of blanks must not be retried at every
+# split of them (that was quadratic: 13 s for 10,000 blanks).
 FLIGHT_RE = re.compile(
-    r"(?P<ctx>\b(?i:flight|flt|fl)\s*(?:#|no\.?|number)?\s*)?"
+    r"(?P<ctx>\b(?i:flight|flt|fl)\s*+(?:(?:#|no\.?|number)\s*+)?)?"
     r"\b(?P<des>[A-Z][A-Z0-9]|[0-9][A-Z])\s?-?(?P<num>[0-9]{1,4})[A-Z]?\b"
 )
-BARE_FLIGHT_RE = re.compile(r"\b(?i:flight|flt)\s*(?:#|no\.?|number)?\s*(?P<num>[0-9]{2,4})\b")
+BARE_FLIGHT_RE = re.compile(r"\b(?i:flight|flt)\s*+(?:(?:#|no\.?|number)\s*+)?(?P<num>[0-9]{2,4})\b")
 CODE = r"[A-Z]{3}"
 ROUTE_RE = re.compile(rf"\b(?P<a>{CODE})\s?(?:-|\u2013|>|->|\u2192|/|\s(?i:to)\s)\s?(?P<b>{CODE})\b")
 CONTEXT_BEFORE = re.compile(
@@ -48,7 +50,7 @@ CITY_ROUTE_RE = re.compile(
     r"\b(?i:from)\s+(?P<a>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})\s+(?i:to)\s+(?P<b>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})"
 )
 ORDER_RE = re.compile(
-    r"\b(?i:order)\s*(?i:number|no\.?|num|id)?\s*[:#]?\s*(?P<order>(?=[A-Z0-9-]*\d{4})[A-Z0-9][A-Z0-9-]{4,24})\b"
+    r"\b(?i:order)\s*+(?:(?i:number|no\.?|num|id)\s*+)?(?:[:#]\s*+)?(?P<order>(?=[A-Z0-9-]*\d{4})[A-Z0-9][A-Z0-9-]{4,24})\b"
 )
 HANDLE_RE = re.compile(r"(?<![\w@.])@(?P<handle>[A-Za-z0-9_]{1,30})\b")
 

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from parallax.kit.limits import scored_text
+
 
 @dataclass
 class Enriched:
@@ -44,6 +46,11 @@ class Enriched:
     entities: dict[str, list[str]] = field(default_factory=dict)
     redacted_text: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Every step reads at most SCORED_TEXT_CHARS (kit/limits.py): a 5 MB text costs what 20,000
+        # characters do, whatever a step's own cost per character. The store keeps the whole text.
+        self.text = scored_text(self.text)
 
 
 @runtime_checkable

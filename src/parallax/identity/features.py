@@ -31,9 +31,10 @@ MIN_SURNAME = 4
 # A booking ref a customer typed: six capitals/digits with a letter, after a word announcing it. Airline
 # locators are often all letters (TJPXTL); such a ref is taken only from text not written in capitals, where
 # capitals stand out as a code (in 'REF LONDON' or a shouted 'BOOKING IS LOST', they need not be one).
+# Spaces are possessive (``\s*+``): a cue word then a long run of blanks is not retried at every split.
 MENTIONED_REF = re.compile(
     r"(?i:\b(?:ref(?:erence)?|booking|pnr|confirmation|reservation|locator)\b"
-    r"(?:\s+(?:ref(?:erence)?|code|number|no\.?|is))?\s*[:#]?\s*)"
+    r"(?:\s++(?:ref(?:erence)?|code|number|no\.?|is))?\s*+(?:[:#]\s*+)?)"
     r"(?P<ref>(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6})\b"
 )
 # A flight number a customer typed: an airline's two-letter code and one to four digits ('PX240', 'BA 117').

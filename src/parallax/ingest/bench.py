@@ -11,9 +11,6 @@ from __future__ import annotations
 import csv
 import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -29,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, text
 
+from parallax.api.local_server import local_server
 from parallax.ingest.bench_baseline import baseline_seconds
 from parallax.ingest.importer import DEFAULT_BATCH_ROWS, ImportOptions, import_file
 from parallax.ingest.mapping import load_mapping
@@ -178,7 +176,7 @@ def http_figure(url: str, store: str, records: list[dict[str, Any]]) -> Figure:
         key = create_api_key(session, "bench", "bench")
         session.commit()
     engine.dispose()
-    with _server(url) as base:
+    with local_server(url) as base:
         headers = {"Authorization": f"Bearer {key}"}
         with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
             wall = time.perf_counter()
@@ -193,49 +191,6 @@ def http_figure(url: str, store: str, records: list[dict[str, Any]]) -> Figure:
     if accepted != len(records):
         raise RuntimeError(f"expected {len(records)} accepted rows, got {accepted}")
     return Figure("HTTP POST /v1/interactions (uvicorn, batches of 1,000)", store, len(records), wall, None)
-
-
-@contextmanager
-def _server(url: str) -> Iterator[str]:
-    """``parallax serve`` in its own process on a free local port, stopped afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    # --no-live: the ingest endpoint alone, without the stream worker enriching in the same process.
-    command = [
-        sys.executable,
-        "-m",
-        "parallax.cli.main",
-        "serve",
-        "--no-live",
-        "--port",
-        str(port),
-        "--database-url",
-        url,
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120  # a loaded 2-core machine has needed more than 60 s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            detail = process.stderr.read().decode()[-2000:] if process.stderr else ""
-            raise RuntimeError(f"the API server exited early: {detail}")
-        try:
-            if httpx.get(f"{base}/v1/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the API server did not become healthy within 120 s")
 
 
 # The paths timed against the first version: (label, overlap, columnar, rows per commit).

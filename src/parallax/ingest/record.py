@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from parallax.kit.clock import to_naive_utc
+from parallax.kit.limits import MAX_TEXT_CHARS
 
 CHANNELS = frozenset(
     {
@@ -74,7 +75,7 @@ class InteractionIn(BaseModel):
     author_name: str | None = Field(default=None, max_length=200)
     loyalty_id: str | None = Field(default=None, max_length=100)
     booking_ref: str | None = Field(default=None, max_length=40)
-    text: str | None = None
+    text: str | None = Field(default=None, max_length=MAX_TEXT_CHARS)  # kit/limits.py
     score_type: str | None = None
     score_value: float | None = None
     ticket_id: str | None = Field(default=None, max_length=200)

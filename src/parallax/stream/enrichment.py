@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from parallax.alerts.events import SignalEvent
 from parallax.kit.clock import to_naive_utc
+from parallax.kit.limits import scored_text
 
 if TYPE_CHECKING:
     from parallax.enrich.categories.workspace import TaxonomyChoice
@@ -43,8 +44,9 @@ EVERY_EVENT_STAGES = ("sentiment",)
 TOPIC_STAGES = ("categories",)
 COMPLAINT_STAGES = ("pii", "entities")
 TOP_TIERS = ("gold", "platinum", "diamond", "vip")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
-_PHONE = re.compile(r"\+?\d[\d ()-]{7,}\d")
+# Bounded runs: an unbounded local part made every start of a long word scan to its end (quadratic).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.]{1,253}")
+_PHONE = re.compile(r"\+?\d[\d ()-]{7,40}\d")
 
 # (sentiment label, topic, entities, redacted text): what enrichment adds to a payload.
 Labels = tuple[str, str | None, dict[str, list[str]], str]
@@ -202,7 +204,8 @@ def _filled(labels: Sequence[Labels | None]) -> list[Labels]:
 
 
 def texts_and_channels(payloads: Sequence[dict[str, Any]]) -> tuple[list[str], list[str]]:
-    return [str(p.get("text") or "") for p in payloads], [str(p.get("channel", "other")) for p in payloads]
+    texts = [scored_text(str(p.get("text") or "")) for p in payloads]
+    return texts, [str(p.get("channel", "other")) for p in payloads]
 
 
 def build_events(payloads: Sequence[dict[str, Any]], labels: Sequence[Labels]) -> list[SignalEvent]:

@@ -11,7 +11,10 @@ Flight-status messages (``"kind": "flight_status"``, stream/flight_feed.py) shar
 enrichment, feed the per-airport ops detector, and its alerts go to the same store and notifiers; its state
 is checkpointed beside the complaint engine's, and a malformed message is logged, counted and acknowledged.
 
-``run_stream_worker`` is what ``parallax serve`` (or ``parallax stream worker``) runs beside the API.
+``run_stream_worker`` is what ``parallax serve`` (or ``parallax stream worker``) runs beside the API. Its
+CPU and database work (enrichment, detection, alert writes, checkpoint pickles) runs on one worker thread,
+in order, never on the event loop: the loop only fetches, hands over and acknowledges, so the API it shares
+keeps answering (health checks, ingest, SIGTERM) however heavy a batch is.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ import pickle
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -51,6 +55,8 @@ log = logging.getLogger(__name__)
 AlertHook = Callable[[service.Recorded, Outcome], None]
 RulesSource = Callable[[], dict[str, tuple[Rule, ...]]]  # workspace -> its edited alert rules
 TaxonomySource = Callable[[], dict[str, "TaxonomyChoice"]]  # workspace -> its complaint taxonomy
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -92,6 +98,11 @@ class AlertSink:
         self.escalate_at = escalate_at
         self._tasks: set[asyncio.Task[None]] = set()
         self._deferred: list[Outcome] = []
+        self._loop: asyncio.AbstractEventLoop | None = None  # where notifications are sent from
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Send notifications on ``loop``: the worker writes alerts from its thread, the loop sends them."""
+        self._loop = loop
 
     def write(self, outcomes: Sequence[Outcome]) -> list[tuple[service.Recorded, Outcome]]:
         """Commit the alerts of new incidents now; keep updates of recorded ones for ``flush``."""
@@ -145,10 +156,17 @@ class AlertSink:
             assert alert is not None
             compose = ops_notification if is_ops(alert) else service.notification_for
             note = compose(alert, self.link_base)
+        loop = self._loop or asyncio.get_running_loop()
         for notifier in self.notifiers:
-            task = asyncio.get_running_loop().create_task(self._send(notifier, note))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            if _on_loop_thread(loop):
+                self._start_send(notifier, note)
+            else:
+                loop.call_soon_threadsafe(self._start_send, notifier, note)
+
+    def _start_send(self, notifier: Notifier, note: service.Notification) -> None:
+        task = asyncio.get_running_loop().create_task(self._send(notifier, note))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     @staticmethod
     async def _send(notifier: Notifier, note: service.Notification) -> None:
@@ -160,6 +178,13 @@ class AlertSink:
     async def drain(self) -> None:
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _on_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:  # no loop runs in this thread: it is the worker's
+        return False
 
 
 def _at_least(level: str, floor: str) -> bool:
@@ -203,6 +228,19 @@ class StreamWorker:
         # while this process runs the detectors on the previous one (1: one batch at a time).
         self.depth = depth
         self._inflight: deque[tuple[list[Delivery], asyncio.Future[list[SignalEvent]]]] = deque()
+        # One thread runs the CPU and database work in order (the engine is not shared between threads).
+        self._cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-stream")
+
+    async def _off_loop(self, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run ``work`` on the worker's thread, so the event loop (and the API on it) keeps answering."""
+        loop = asyncio.get_running_loop()
+        if self.sink is not None:
+            self.sink.attach(loop)
+        return await loop.run_in_executor(self._cpu, lambda: work(*args, **kwargs))
+
+    def close(self) -> None:
+        """Stop the worker's thread (after ``run``; a worker driven by ``step`` calls it when done)."""
+        self._cpu.shutdown(wait=True)
 
     async def step(self, timeout: float = 0.2) -> int:
         """Fetch a batch and start enriching it; detect on the oldest batch in flight when ``depth`` are,
@@ -229,24 +267,20 @@ class StreamWorker:
         pooled = getattr(self.enricher, "enrich_async", None)
         if pooled is not None:
             return asyncio.ensure_future(pooled(fresh))
-        future: asyncio.Future[list[SignalEvent]] = asyncio.get_running_loop().create_future()
-        future.set_result(self.enricher.enrich(fresh))
-        return future
+        return asyncio.ensure_future(self._off_loop(self._enrich_here, fresh))
+
+    def _enrich_here(self, payloads: list[dict[str, Any]]) -> list[SignalEvent]:
+        cpu = time.process_time()
+        events = self.enricher.enrich(payloads)
+        self.stats.charge("enrich", cpu)
+        return events
 
     async def _finish(self, deliveries: list[Delivery], enriching: asyncio.Future[list[SignalEvent]]) -> None:
         """Detect on an enriched batch, commit its new alerts, and hold its acks for the next checkpoint."""
         stats = self.stats
         events = await enriching
-        cpu = time.process_time()
         stats.batch_arrival = min((e.arrived for e in events if e.arrived), default=0.0)
-        outcomes = self.engine.process_batch(events)  # duplicates within the pipeline are dropped here
-        # The batch's flight statuses first, so a spike about a flight they report disrupted says so.
-        self._feed_flights([d.payload for d in deliveries if is_flight_status(d.payload)])
-        recent = self.flights.engine.recent
-        outcomes = [with_flight_status(o, recent) for o in outcomes]
-        cpu = stats.charge("detect", cpu)
-        if outcomes and self.sink is not None:
-            self._report(self.sink.write(outcomes))
+        self._report(await self._off_loop(self._detect, deliveries, events))
         done = time.monotonic()
         stats.latencies.extend(done - e.arrived for e in events if e.arrived)
         stats.duplicates = self._skipped + self.engine.duplicates + self.flights.duplicates
@@ -254,7 +288,23 @@ class StreamWorker:
         stats.processed = self.engine.processed
         stats.batches += 1
         self._unacked.extend(d.ack for d in deliveries)
-        stats.charge("alerts", cpu)
+
+    def _detect(
+        self, deliveries: list[Delivery], events: list[SignalEvent]
+    ) -> list[tuple[service.Recorded, Outcome]]:
+        """The detectors on an enriched batch and the alerts they raise (on the worker's thread)."""
+        cpu = time.process_time()
+        outcomes = self.engine.process_batch(events)  # duplicates within the pipeline are dropped here
+        # The batch's flight statuses first, so a spike about a flight they report disrupted says so.
+        self._feed_flights([d.payload for d in deliveries if is_flight_status(d.payload)])
+        recent = self.flights.engine.recent
+        outcomes = [with_flight_status(o, recent) for o in outcomes]
+        cpu = self.stats.charge("detect", cpu)
+        if not outcomes or self.sink is None:
+            return []
+        written = self.sink.write(outcomes)
+        self.stats.charge("alerts", cpu)
+        return written
 
     def _feed_flights(self, payloads: list[dict[str, Any]]) -> None:
         if not payloads:
@@ -284,10 +334,9 @@ class StreamWorker:
             await self._finish(*self._inflight.popleft())
         cpu = time.process_time()
         if self.sink is not None:
-            self._report(self.sink.flush())
+            self._report(await self._off_loop(self.sink.flush))
         await self.refresh_rules()
-        blob = pickle.dumps({"spike": self.engine.checkpoint(), "flights": self.flights.checkpoint()})
-        await asyncio.to_thread(self.checkpoints.save, blob)
+        await self._off_loop(self._save_checkpoint)
         self.stats.checkpoints += 1
         cpu = self.stats.charge("checkpoint", cpu)
         acks, self._unacked = self._unacked, []
@@ -295,6 +344,10 @@ class StreamWorker:
             await ack()
         self.stats.charge("ack", cpu)
         self._last_checkpoint = time.monotonic()
+
+    def _save_checkpoint(self) -> None:
+        blob = pickle.dumps({"spike": self.engine.checkpoint(), "flights": self.flights.checkpoint()})
+        self.checkpoints.save(blob)
 
     async def refresh_rules(self) -> None:
         """Hand each workspace its edited alert rules, and the enricher each workspace's taxonomy (read in a
@@ -307,12 +360,15 @@ class StreamWorker:
             setter(await asyncio.to_thread(self.taxonomies))
 
     async def run(self, stop: asyncio.Event) -> WorkerStats:
-        await self.refresh_rules()
-        while not stop.is_set():
-            await self.step()
-        await self.checkpoint()
-        if self.sink is not None:
-            await self.sink.drain()
+        try:
+            await self.refresh_rules()
+            while not stop.is_set():
+                await self.step()
+            await self.checkpoint()
+            if self.sink is not None:
+                await self.sink.drain()
+        finally:
+            self.close()
         return self.stats
 
 
