@@ -143,7 +143,9 @@ def airport_codes(text: str, route_list: list[str] | None = None) -> list[str]:
     if candidates and not _mostly_upper(text):  # the shouting test only once a code is in question
         for match in candidates:
             hashtag = match.group().startswith("#")
-            before, after = text[max(0, match.start() - 30) : match.start()], text[match.end() :]
+            # A window on each side: copying the rest of the text per candidate was quadratic in its length.
+            before = text[max(0, match.start() - 30) : match.start()]
+            after = text[match.end() : match.end() + 40]
             if hashtag or CONTEXT_BEFORE.search(before) or CONTEXT_AFTER.match(after):
                 found.append(match.group("code"))
     return _unique(found)
