@@ -29,7 +29,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         ensure_workspace(session, "demo", "Demo Airline")
         ensure_demo_user(session, "demo")
         insert_interactions(session, "demo", survey_world())
-    survey_queries._cache.clear()  # keyed by workspace and data marks, which another test's store can share
+    survey_queries.clear()  # keyed by workspace and data marks, which another test's store can share
     with serve(app) as url:
         yield url
 

@@ -18,9 +18,9 @@ from parallax.web.queries import survey as survey_queries
 @pytest.fixture(autouse=True)
 def fresh_figures() -> Iterator[None]:
     """The page caches per workspace and data marks; another test's database can share both."""
-    survey_queries._cache.clear()
+    survey_queries.clear()
     yield
-    survey_queries._cache.clear()
+    survey_queries.clear()
 
 
 def _how_rows(html: str) -> dict[str, list[str]]:
@@ -73,3 +73,13 @@ def test_without_invitations_the_page_says_why_and_shows_no_method(
     client, _ = client_for("viewer")
     html = client.get("/survey").text
     assert "Not enough invitations to correct" in html and 'id="how-h"' not in html
+
+
+def test_a_workspace_without_surveys_gets_the_page_with_a_note(
+    client_for: Callable[[str], tuple[TestClient, str]],
+) -> None:
+    """Every new tenant: a 200 page saying there are no survey answers yet (was a plain-text 500)."""
+    client, _ = client_for("viewer")
+    response = client.get("/survey")
+    assert response.status_code == 200
+    assert "No survey answers yet" in response.text and 'id="how-h"' not in response.text

@@ -22,7 +22,8 @@ from parallax.metrics.mirror import load_questionnaire
 from parallax.metrics.mirror_report import MirrorReport, mirror_report
 from parallax.metrics.report_html import ReportData, render_html
 from parallax.metrics.rollup import WHOLE
-from parallax.metrics.service import find_hidden_failures, frontline, survey_bias, survey_timing
+from parallax.metrics.service import find_hidden_failures, frontline, survey_timing
+from parallax.metrics.survey_correction import survey_correction
 
 DbOption = Annotated[
     str | None,
@@ -116,7 +117,7 @@ def report(
             overall,
             rollup_service.board(session, Scope(workspace, None, "week")),
             tuple(boards),
-            survey_bias(session, workspace, samples=bias_samples),
+            survey_correction(session, workspace).bias,  # as the survey page and the API give it
             tuple(find_hidden_failures(engine, workspace)),
             survey_timing(session, workspace),
             tuple(frontline(session, workspace)),

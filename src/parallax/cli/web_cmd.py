@@ -1,7 +1,9 @@
-"""``parallax users ...`` (web app logins) and ``parallax bench web`` (page server times)."""
+"""``parallax users ...`` (web app logins), ``parallax bench web`` (page server times) and
+``parallax bench survey`` (the survey correction, before and after it was kept per data version)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,7 @@ users_app = typer.Typer(help="Web app users: add them and list them.", no_args_i
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
     bench_app.command("web")(bench_web)
+    bench_app.command("survey")(bench_survey)
 
 
 @users_app.command("add")
@@ -88,3 +91,31 @@ def bench_web(
     if write:
         write_section("web", markdown(timings, interactions, repeat, refresh))
         console.print("wrote the web section of BENCHMARKS.md")
+
+
+def bench_survey(
+    store: Annotated[
+        Path, typer.Option(help="The demo world's SQLite store (parallax demo --no-serve).")
+    ] = Path("var/parallax.sqlite"),
+    workspace: Annotated[str, typer.Option(help="Workspace holding the surveys.")] = "demo",
+    repeat: Annotated[int, typer.Option(min=1, help="Requests per median.")] = 3,
+    write: Annotated[bool, typer.Option(help="Write the survey section of BENCHMARKS.md.")] = True,
+) -> None:
+    """Time GET /v1/metrics/survey-bias and /survey on a copy of the demo store: before, cold and warm."""
+    from parallax.kit.benchmarks import write_section
+    from parallax.web.bench_survey import markdown, time_survey
+
+    if not store.is_file():
+        err_console.print(f"[red]{store} not found: run `parallax demo --no-serve` first[/]")
+        raise typer.Exit(1)
+    load = os.getloadavg()[0]
+    timings, invitations = time_survey(store, workspace, repeat, console.print)
+    if invitations == 0:
+        err_console.print(f"[red]workspace {workspace} has no survey invitations to correct[/]")
+        raise typer.Exit(1)
+    flags = "" if repeat == 3 else f" --repeat {repeat}"
+    command = f"parallax demo --no-serve && parallax bench survey{flags}"
+    text = markdown(timings, invitations, repeat, command, load)
+    console.print(text.splitlines()[-1])
+    if write:
+        write_section("survey", text)

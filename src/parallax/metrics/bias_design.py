@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -21,26 +21,40 @@ def design_matrix(rows: Sequence[Mapping[str, str | float | bool]]) -> np.ndarra
     keys = sorted({k for row in rows for k in row})
     columns: list[np.ndarray] = []
     texts: list[tuple[str, int]] = []
+    parse = _memo_parse()
     for key in keys:
         values = [row.get(key) for row in rows]
-        columns.extend(_encode(values))
-        if all(isinstance(_parse(v), str | None) for v in values):
+        parsed = [parse(v) for v in values]
+        columns.extend(_encode_parsed(parsed))
+        if all(isinstance(v, str | None) for v in parsed):
             texts.append((key, len({str(v) for v in values})))
     # Two-way crosses of text attributes: a failure often lives in a combination (route x cabin).
     for k, (first, levels) in enumerate(texts):
         for second, other_levels in texts[k + 1 :]:
             if levels * other_levels > MAX_CROSS:
                 continue
-            columns.extend(
-                _encode([f"{row.get(first)}|{row.get(second)}" for row in rows], max_levels=MAX_CROSS)
-            )
+            crossed = [parse(f"{row.get(first)}|{row.get(second)}") for row in rows]
+            columns.extend(_encode_parsed(crossed, max_levels=MAX_CROSS))
     if not columns:
         return np.zeros((len(rows), 1))
     return np.column_stack(columns)
 
 
-def _encode(values: list[str | float | bool | None], max_levels: int = MAX_LEVELS) -> list[np.ndarray]:
-    parsed = [_parse(v) for v in values]
+def _memo_parse() -> Callable[[str | float | bool | None], str | float | bool | None]:
+    """``_parse`` remembered per distinct value (invitees repeat a few hundred values thousands of times);
+    keyed by type too, since ``True == 1.0`` and both hash alike."""
+    seen: dict[tuple[type, object], str | float | bool | None] = {}
+
+    def parse(value: str | float | bool | None) -> str | float | bool | None:
+        key = (type(value), value)
+        if key not in seen:
+            seen[key] = _parse(value)
+        return seen[key]
+
+    return parse
+
+
+def _encode_parsed(parsed: list[str | float | bool | None], max_levels: int = MAX_LEVELS) -> list[np.ndarray]:
     present = [v for v in parsed if v is not None]
     if present and all(isinstance(v, bool) for v in present):
         return [np.array([1.0 if v else 0.0 for v in parsed])]
@@ -54,7 +68,9 @@ def _encode(values: list[str | float | bool | None], max_levels: int = MAX_LEVEL
     levels = sorted({str(v) for v in present})
     if len(levels) > max_levels or len(levels) < 2:
         return []
-    return [np.array([1.0 if str(v) == level else 0.0 for v in parsed]) for level in levels[1:]]
+    index = {level: k for k, level in enumerate(levels)}
+    codes = np.array([index.get(str(v), -1) for v in parsed])
+    return list((codes[:, None] == np.arange(1, len(levels))).astype(float).T)  # one column per level
 
 
 def _parse(value: str | float | bool | None) -> str | float | bool | None:

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from parallax.metrics.declarations import SURVEY_KINDS, VOICE_KINDS
-from parallax.store.models import Enrichment, Interaction
+from parallax.store.models import Enrichment, Interaction, Workspace
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,16 @@ def kind_counts(session: Session, workspace_id: str) -> Counter[str]:
         .group_by(Interaction.kind)
     )
     return Counter({kind: int(n) for kind, n in session.execute(query)})
+
+
+def has_surveys(session: Session, workspace_id: str) -> bool:
+    """Whether the workspace holds any survey invite or answer (a new tenant holds none)."""
+    query = select(Interaction.id).where(
+        Interaction.workspace_id == workspace_id, Interaction.kind.in_(SURVEY_KINDS)
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def workspace_created(session: Session, workspace_id: str) -> datetime | None:
+    """When the workspace was created: a workspace deleted and made again is another one to a cache."""
+    return session.scalar(select(Workspace.created_at).where(Workspace.id == workspace_id))

@@ -17,11 +17,19 @@ from sse_starlette.sse import EventSourceResponse
 
 from parallax.alerts import repository, service
 from parallax.api.deps import CallerDep, SessionDep, session_factory
+from parallax.api.errors import KEYED, errors
+from parallax.api.types import UtcDatetime
 from parallax.kit.clock import utcnow
 from parallax.kit.db import session_scope
 from parallax.store.models import Alert
 
-router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"], responses=KEYED)
+SSE: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Server-sent events: one `alert` event (AlertOut as JSON) per new or changed alert.",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
 
 
 class AlertOut(BaseModel):
@@ -31,11 +39,11 @@ class AlertOut(BaseModel):
     severity: str
     status: str
     title: str
-    started_at: datetime
-    last_seen_at: datetime
-    acknowledged_at: datetime | None
+    started_at: UtcDatetime
+    last_seen_at: UtcDatetime
+    acknowledged_at: UtcDatetime | None
     acknowledged_by: str | None
-    resolved_at: datetime | None
+    resolved_at: UtcDatetime | None
     count: int
     detail: dict[str, Any]
 
@@ -66,7 +74,7 @@ def list_alerts(
     return [AlertOut.of(a) for a in repository.list_alerts(session, caller.workspace_id, status, limit=limit)]
 
 
-@router.get("/stream")
+@router.get("/stream", response_class=EventSourceResponse, responses=SSE)
 async def live_feed(
     request: Request,
     caller: CallerDep,
@@ -82,10 +90,9 @@ async def live_feed(
         while limit is None or sent < limit:
             with session_scope(factory) as session:
                 changed = repository.changed_since(session, caller.workspace_id, last_id, since)
-                payloads = [AlertOut.of(a).model_dump(mode="json") for a in changed]
-            for payload in payloads:
-                last_id = max(last_id, payload["id"])
-                since = max(since, datetime.fromisoformat(payload["last_seen_at"]))
+                payloads = [(a.last_seen_at, AlertOut.of(a).model_dump(mode="json")) for a in changed]
+            for seen, payload in payloads:
+                last_id, since = max(last_id, payload["id"]), max(since, seen)  # the store's naive UTC
                 yield {"event": "alert", "id": str(payload["id"]), "data": json.dumps(payload)}
                 sent += 1
                 if limit is not None and sent >= limit:
@@ -97,22 +104,22 @@ async def live_feed(
     return EventSourceResponse(events(), ping=15)
 
 
-@router.get("/{alert_id}", response_model=AlertOut)
+@router.get("/{alert_id}", response_model=AlertOut, responses=errors(404))
 def get_alert(alert_id: int, caller: CallerDep, session: SessionDep) -> AlertOut:
     return AlertOut.of(repository.get_alert(session, caller.workspace_id, alert_id))
 
 
-@router.post("/{alert_id}/ack", response_model=AlertOut)
+@router.post("/{alert_id}/ack", response_model=AlertOut, responses=errors(400, 413, 404, 409))
 def acknowledge(alert_id: int, body: ActorIn, caller: CallerDep, session: SessionDep) -> AlertOut:
     return AlertOut.of(service.acknowledge(session, caller.workspace_id, alert_id, body.by, utcnow()))
 
 
-@router.post("/{alert_id}/resolve", response_model=AlertOut)
+@router.post("/{alert_id}/resolve", response_model=AlertOut, responses=errors(400, 413, 404, 409))
 def resolve(alert_id: int, body: ActorIn, caller: CallerDep, session: SessionDep) -> AlertOut:
     return AlertOut.of(service.resolve(session, caller.workspace_id, alert_id, body.by, utcnow()))
 
 
-@router.post("/{alert_id}/escalate", response_model=CaseRef)
+@router.post("/{alert_id}/escalate", response_model=CaseRef, responses=errors(400, 413, 404))
 def escalate(alert_id: int, body: EscalateIn, caller: CallerDep, session: SessionDep) -> CaseRef:
     """Open a case for the alert routed to a team (or attach to the case already open for it)."""
     case = service.escalate(session, caller.workspace_id, alert_id, body.by, body.queue)

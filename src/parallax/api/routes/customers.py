@@ -1,22 +1,26 @@
-"""Customers (360 profiles), their identifiers, merge/unmerge, and case threads per customer."""
+"""Customers (360 profiles), their identifiers, merge/unmerge, and case threads per customer.
+
+Every datetime goes out in UTC with its offset (``UtcDatetime``); identifiers only as redacted displays.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from parallax.api.deps import CallerDep, SessionDep
+from parallax.api.errors import KEYED, errors
+from parallax.api.types import UtcDatetime
 from parallax.identity import repository as repo
 from parallax.identity.merges import merge, unmerge
 from parallax.identity.profile import build_profile, identifiers
 from parallax.kit.clock import utcnow
 from parallax.store.models import Case, IdentityEvent
 
-router = APIRouter(tags=["customers"])
+router = APIRouter(tags=["customers"], responses=KEYED)
 
 
 class CustomerOut(BaseModel):
@@ -25,7 +29,7 @@ class CustomerOut(BaseModel):
     loyalty_tier: str | None
     value: float | None
     interactions: int
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class CustomerPage(BaseModel):
@@ -58,17 +62,68 @@ def list_customers(
     return CustomerPage(items=items, next_cursor=rows[-1].id if len(rows) == limit else None)
 
 
-@router.get("/v1/customers/{customer_id}")
-def get_customer(customer_id: int, caller: CallerDep, session: SessionDep) -> dict[str, Any]:
+class IdentifierOut(BaseModel):
+    id: int
+    kind: str
+    display: str = Field(description="Redacted: the value itself is only ever stored hashed.")
+    created_at: UtcDatetime
+
+
+class HistoryItemOut(BaseModel):
+    id: int
+    occurred_at: UtcDatetime
+    channel: str
+    kind: str
+    direction: str
+    text: str | None = Field(description="Redacted.")
+    sentiment: float | None
+    case_id: int | None
+
+
+class CaseSummaryOut(BaseModel):
+    id: int
+    title: str
+    status: str
+    opened_at: UtcDatetime
+    closed_at: UtcDatetime | None
+    channel: str | None
+    repeat_contacts: int
+    closed_not_resolved: bool
+
+
+class ProfileOut(BaseModel):
+    id: int
+    display_name: str
+    loyalty_tier: str | None
+    value: float | None
+    created_at: UtcDatetime
+    merged_from: list[int]
+    identifiers: list[IdentifierOut]
+    channels: dict[str, int]
+    interactions: int
+    history: list[HistoryItemOut]
+    open_cases: list[CaseSummaryOut]
+    past_cases: list[CaseSummaryOut]
+    sentiment: list[tuple[UtcDatetime, float]] = Field(description="(moment, sentiment -1..1), oldest first.")
+    sentiment_trend: float | None
+    repeat_effort: int
+
+
+@router.get("/v1/customers/{customer_id}", response_model=ProfileOut, responses=errors(404))
+def get_customer(customer_id: int, caller: CallerDep, session: SessionDep) -> ProfileOut:
     """The 360 profile; a merged-away id answers with the customer it now belongs to."""
-    return asdict(build_profile(session, caller.workspace_id, customer_id))
+    return ProfileOut.model_validate(asdict(build_profile(session, caller.workspace_id, customer_id)))
 
 
-@router.get("/v1/customers/{customer_id}/identifiers")
-def get_identifiers(customer_id: int, caller: CallerDep, session: SessionDep) -> list[dict[str, Any]]:
+@router.get(
+    "/v1/customers/{customer_id}/identifiers", response_model=list[IdentifierOut], responses=errors(404)
+)
+def get_identifiers(customer_id: int, caller: CallerDep, session: SessionDep) -> list[IdentifierOut]:
     """Identifiers as redacted displays; the values themselves are only ever stored hashed."""
     canonical = repo.canonical_id(session, caller.workspace_id, customer_id)
-    return [asdict(i) for i in identifiers(session, caller.workspace_id, canonical)]
+    return [
+        IdentifierOut.model_validate(asdict(i)) for i in identifiers(session, caller.workspace_id, canonical)
+    ]
 
 
 class MergeIn(BaseModel):
@@ -90,7 +145,7 @@ class EventOut(BaseModel):
     reason: str
     source: int | None
     target: int | None
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 def _event_out(event: IdentityEvent) -> EventOut:
@@ -105,7 +160,7 @@ def _event_out(event: IdentityEvent) -> EventOut:
     )
 
 
-@router.post("/v1/customers/merge", response_model=EventOut)
+@router.post("/v1/customers/merge", response_model=EventOut, responses=errors(400, 413, 404, 409))
 def post_merge(body: MergeIn, caller: CallerDep, session: SessionDep) -> EventOut:
     """Fold one customer into another; recorded with who and why, undone by unmerge."""
     event = merge(
@@ -120,7 +175,7 @@ def post_merge(body: MergeIn, caller: CallerDep, session: SessionDep) -> EventOu
     return _event_out(event)
 
 
-@router.post("/v1/customers/{customer_id}/unmerge", response_model=EventOut)
+@router.post("/v1/customers/{customer_id}/unmerge", response_model=EventOut, responses=errors(400, 413, 404))
 def post_unmerge(customer_id: int, body: UnmergeIn, caller: CallerDep, session: SessionDep) -> EventOut:
     """Undo the merge that folded this customer away (or the latest merge into it); nothing is lost."""
     repo.get_customer(session, caller.workspace_id, customer_id)
@@ -139,8 +194,8 @@ class CaseOut(BaseModel):
     channel: str | None
     queue: str | None
     assignee: str | None
-    opened_at: datetime
-    closed_at: datetime | None
+    opened_at: UtcDatetime
+    closed_at: UtcDatetime | None
     journey: dict[str, Any] | None
 
 
@@ -160,14 +215,14 @@ def _case_out(case: Case) -> CaseOut:
     )
 
 
-@router.get("/v1/customers/{customer_id}/cases", response_model=list[CaseOut])
+@router.get("/v1/customers/{customer_id}/cases", response_model=list[CaseOut], responses=errors(404))
 def get_customer_cases(customer_id: int, caller: CallerDep, session: SessionDep) -> list[CaseOut]:
     """The customer's case threads, newest first, with their journey figures."""
     canonical = repo.canonical_id(session, caller.workspace_id, customer_id)
     return [_case_out(c) for c in repo.cases_of_customer(session, caller.workspace_id, canonical)]
 
 
-@router.get("/v1/cases", response_model=list[CaseOut])
+@router.get("/v1/cases", response_model=list[CaseOut], responses=errors(404))
 def get_cases(
     caller: CallerDep,
     session: SessionDep,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -11,7 +10,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from parallax.api.deps import CallerDep, SessionDep
+from parallax.api.errors import KEYED, errors
 from parallax.api.live import stream_payloads
+from parallax.api.types import SinceQuery, UntilQuery, UtcDatetime
 from parallax.enrich.pii import redact
 from parallax.ingest.service import MAX_BATCH, ingest_batch
 from parallax.ingest.window import DateBounds
@@ -21,7 +22,7 @@ from parallax.kit.settings import load_settings
 from parallax.store.interactions import InteractionFilter, list_interactions
 from parallax.store.models import Interaction
 
-router = APIRouter(prefix="/v1/interactions", tags=["interactions"])
+router = APIRouter(prefix="/v1/interactions", tags=["interactions"], responses=KEYED)
 
 
 # Each row is an interaction object. Rows stay loose here (any JSON value) so that one bad row, even one
@@ -50,7 +51,7 @@ class BatchReport(BaseModel):
     ids: list[int]
 
 
-@router.post("", response_model=BatchReport)
+@router.post("", response_model=BatchReport, responses=errors(400, 413))
 def post_interactions(batch: Batch, caller: CallerDep, session: SessionDep, request: Request) -> BatchReport:
     """Ingest up to 1,000 interactions; idempotent on (source, external_id) within the workspace."""
     if len(batch.interactions) > MAX_BATCH:
@@ -90,7 +91,7 @@ class InteractionOut(BaseModel):
     channel: str
     kind: str
     solicited: bool
-    occurred_at: datetime
+    occurred_at: UtcDatetime
     text: str | None
     score_type: str | None
     score_value: float | None
@@ -111,8 +112,8 @@ def get_interactions(
     kind: str | None = None,
     source: str | None = None,
     solicited: bool | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
     segment_key: str | None = None,
     segment_value: str | None = None,
     cursor: int | None = None,

@@ -1,5 +1,7 @@
-"""Survey correction and statistical hidden failures from the metrics room's services, cached per process
-by the rollup's read marks (recomputed only after new interactions or enrichments)."""
+"""Survey correction and statistical hidden failures from the metrics room's services, kept per process and
+data version (``parallax.metrics.survey_correction``: recomputed only after new interactions, enrichments
+or identity changes). The correction is the one ``GET /v1/metrics/survey-bias`` and ``parallax report``
+give, so the page and the API share it."""
 
 from __future__ import annotations
 
@@ -10,8 +12,6 @@ from threading import Lock
 from typing import Any
 
 from sqlalchemy.orm import Session
-
-from parallax.store.models import GapRollupState
 
 CACHE_SIZE = 16
 _cache: OrderedDict[tuple[object, ...], SurveyFigures] = OrderedDict()
@@ -28,6 +28,7 @@ class CorrectedFigure:
 
 @dataclass(frozen=True)
 class SurveyFigures:
+    state: str  # corrected | not_enough_answers | no_survey_answers (survey_correction.STATES)
     bias: Any  # parallax.metrics.service.SurveyBias
     hidden: list[Any]  # parallax.metrics.hidden.HiddenFailure, most impactful first
     corrected: list[CorrectedFigure]  # CSAT then NPS, those with enough invitations to correct
@@ -45,16 +46,18 @@ def survey_figures(session: Session, workspace_id: str) -> SurveyFigures | None:
     service = metrics_service()
     if service is None:
         return None
-    state = session.get(GapRollupState, workspace_id)
-    key = (workspace_id, *((state.interaction_mark, state.enrichment_mark) if state else (0, 0)))
+    from parallax.metrics.bias_words import how_corrected
+    from parallax.metrics.engines import StoreEngine
+    from parallax.metrics.survey_correction import data_version, survey_correction
+
+    key = data_version(session, workspace_id)
     with _lock:
         if key in _cache:
             return _cache[key]
-    from parallax.metrics.bias_words import how_corrected
-    from parallax.metrics.engines import StoreEngine
-
-    bias = service.survey_bias(session, workspace_id)
+    found = survey_correction(session, workspace_id)
+    bias = found.bias
     figures = SurveyFigures(
+        state=found.state,
         bias=bias,
         hidden=list(service.find_hidden_failures(StoreEngine(session), workspace_id)),
         corrected=[CorrectedFigure(b, how_corrected(b)) for b in (bias.csat, bias.nps) if b is not None],
@@ -64,3 +67,12 @@ def survey_figures(session: Session, workspace_id: str) -> SurveyFigures | None:
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return figures
+
+
+def clear() -> None:
+    """Forget every kept page figure and survey correction (tests that reuse a database's marks)."""
+    from parallax.metrics import survey_correction
+
+    with _lock:
+        _cache.clear()
+    survey_correction.clear()
