@@ -178,8 +178,8 @@ def _link_customers(url: str, world_dir: Path) -> None:
     console.print(
         f"[bold]simulator's truth[/] (demo only): {score.truth:,} tickets closed without fixing the problem, "
         f"{score.said:,} of them with the customer's word after closing (a low rating, a later message); "
-        f"flagged {score.hits:,} of the {score.truth:,} ({score.recall:.0%}), {score.said_hits:,} of the "
-        f"{score.said:,}, and {score.flagged - score.hits:,} resolved ones"
+        f"flagged {score.hits:,} of the {score.truth:,} ({score.recall:.0%}) and {score.said_hits:,} of the "
+        f"{score.said:,}; {score.flagged - score.hits:,} flagged wrongly (resolved)"
     )
 
 

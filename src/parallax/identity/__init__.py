@@ -5,7 +5,8 @@ unmerges with their audit trail, the customer profile (360), threading interacti
 cases, reply-chain threading, and the linkage evaluation. Case *lifecycle* (transitions, SLA, replies)
 belongs to ``parallax.cases``. Must not import delivery code (api, web, cli).
 
-Splink and DuckDB are the ``identity`` extra; only ``linkage`` and ``evaluate`` need them.
+Splink and DuckDB are base dependencies (the demo runs Splink); only ``linkage`` imports them. The
+``identity`` extra adds recordlinkage (with pandas), the FEBRL evaluation's baseline (``febrl``).
 """
 
 from parallax.identity.merges import merge, unmerge
