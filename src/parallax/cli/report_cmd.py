@@ -18,6 +18,7 @@ from parallax.metrics.board import Board, cell_stats
 from parallax.metrics.declarations import Scope
 from parallax.metrics.engines import StoreEngine
 from parallax.metrics.flaggap import flag_gaps
+from parallax.metrics.hidden import HiddenFailure
 from parallax.metrics.mirror import load_questionnaire
 from parallax.metrics.mirror_report import MirrorReport, mirror_report
 from parallax.metrics.report_html import ReportData, render_html
@@ -83,7 +84,10 @@ def report(
     full: Annotated[
         bool, typer.Option(help="Also survey bias, hidden failures, timing lag and frontline themes.")
     ] = True,
-    bias_samples: Annotated[int, typer.Option(help="Bootstrap samples for the corrected CSAT/NPS.")] = 30,
+    bias_samples: Annotated[
+        int,
+        typer.Option(hidden=True, help="Unused: the survey intervals are analytic (kept for old scripts)."),
+    ] = 30,
     flag: Annotated[
         str | None,
         typer.Option(
@@ -173,6 +177,14 @@ def survey_line(r: BiasCorrection) -> str:
     )
 
 
+def _hidden_label(f: HiddenFailure) -> str:
+    """The segment, with the narrower cause it is mainly about and the segments it accounts for."""
+    notes = ([f"mainly {f.mainly}"] if f.mainly else []) + (
+        [f"explains {', '.join(f.explains)}"] if f.explains else []
+    )
+    return f.label + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def print_findings(data: ReportData) -> None:
     """The corrected survey, hidden failures, timing lag and frontline themes, as terminal tables."""
     for r in (data.bias.csat, data.bias.nps):
@@ -186,7 +198,7 @@ def print_findings(data: ReportData) -> None:
         table.add_column(column, justify="left" if column == "segment" else "right")
     for f in data.hidden[:20]:
         table.add_row(
-            f.label,
+            _hidden_label(f),
             f"{f.n:,}",
             f"{f.rate_pct:.1f}",
             f"{f.shrunk_rate_pct:.1f}",
