@@ -4,14 +4,17 @@ many alerts are false?
 Every inbound interaction with text (public posts, reviews, tickets as opened) is replayed in time order
 with its simulated timestamps, one simulated minute at a time (a live stream scores within seconds; a
 batch of a fixed number of messages would span half an hour of a quiet night and delay every alert by it).
-An alert is *true* when it is about the disruption (a delay or cancellation topic, or one of the disrupted
-airports or routes among its entities) and fires between ``lead`` before the storm's start (airlines cancel
-ahead of a storm, and the simulated customers complain about it) and ``grace`` after its end. An alert
-about one of the simulator's planted failures (its key names the failing route or airport) is a real
-problem found, counted apart. So is a *flight incident*: an alert outside the storm about a delay or
-cancellation that names (by code or route) a flight the simulator cancelled or delayed two hours or more,
-due to leave within six hours before the alert or one after it (one flight's passengers complaining: a
-real event, found by the same rule the product uses to say which flights a spike follows,
+An alert about one of the simulator's planted failures (its key, or its first place among the entities,
+names the failing route or airport, and its topic is not a delay or cancellation) is a real problem found,
+counted apart, and judged so first: inside the storm's window too (``judge``). An alert is *true* (the
+storm) when it is about the disruption (a delay or cancellation topic, or one of the disrupted airports or
+routes among its entities) and fires between ``lead`` before the storm's start (airlines cancel ahead of a
+storm, and the simulated customers complain about it) and ``grace`` after its end, or when a disrupted
+flight it names is one the storm hit in the simulator's truth (a long-haul flight cancelled hours before
+it was due to land in the storm). A *flight incident* is counted apart too: an alert outside the storm
+about a delay or cancellation that names (by code or route) a flight the simulator cancelled or delayed two
+hours or more, due to leave within six hours before the alert or one after it (one flight's passengers
+complaining: a real event, found by the same rule the product uses to say which flights a spike follows,
 ``alerts/flight_causes.py``, applied to the simulated truth). Every other new alert is false.
 
 Two clocks for the delay. The storm's start is when the weather arrives, but the simulator's customers
@@ -22,8 +25,9 @@ been posted (a handful of early complaints from the evening's last arrivals does
 
 The airline's flight-status feed is replayed too, as a separate input (``alerts/flight_status.py``): every
 scheduled flight is reported at its scheduled departure with the delay or cancellation the simulator gave
-it, and the ops alerts are judged on their own (about the storm when their disrupted flights touch a storm
-airport, inside the same window), timed from the storm's start and from the feed's first storm-hit flight.
+it, and the ops alerts are judged on their own (about the storm when one of their disrupted flights is
+storm-hit in the simulator's truth, or when they touch a storm airport inside the same window), timed from
+the storm's start and from the feed's first storm-hit flight.
 The complaint figures do not use the feed.
 """
 
@@ -43,41 +47,9 @@ from parallax.alerts.ops_alerts import FlightStatusEngine
 from parallax.kit.clock import to_naive_utc
 from parallax.simulate.network import ROUTES
 from parallax.stream.enrichment import StreamEnricher
+from parallax.stream.sim_judge import AlertSeen, OpsSeen, Truth, hit_any, judge
 
-DISRUPTION_WORDS = ("delay", "cancel", "disruption", "missed")  # matched inside topic names
 EFFECT_SHARE = 0.05
-
-
-@dataclass(frozen=True)
-class AlertSeen:
-    at: datetime
-    key: str
-    topic: str | None
-    entities: tuple[str, ...]
-    true: bool
-    planted: bool = False  # about a planted failure: a real problem, neither the storm nor false
-    flight: str | None = None  # the disrupted flight a flight incident is about ("PX229 LHR-MAD cancelled")
-    labels: tuple[str, ...] = ()  # the entities with their kinds ("route:LHR-MAD"), as the rule reads them
-
-    @property
-    def verdict(self) -> str:
-        if self.true:
-            return "storm"
-        return "planted failure" if self.planted else "flight incident" if self.flight else "false"
-
-
-@dataclass(frozen=True)
-class OpsSeen:
-    """A new alert from the flight-status feed."""
-
-    at: datetime
-    airport: str
-    flights: tuple[str, ...]  # the disrupted flights that raised it
-    true: bool
-
-    @property
-    def verdict(self) -> str:
-        return "storm" if self.true else "false"
 
 
 @dataclass(frozen=True)
@@ -234,18 +206,36 @@ def storm_hit_report(world: Any) -> datetime | None:
     return to_naive_utc(world.config.start) + timedelta(hours=first)
 
 
+def storm_hit_flights(world: Any) -> frozenset[tuple[str, datetime]]:
+    """(flight, scheduled departure) of every flight the simulator's storm hit (leaving or landing in it)."""
+    start = to_naive_utc(world.config.start)
+    codes = world.schedule.flight_codes()
+    departures = np.asarray(world.schedule.departure_h)
+    return frozenset(
+        (str(codes[i]), start + timedelta(hours=float(departures[i])))
+        for i in np.flatnonzero(np.asarray(world.ops.storm))
+    )
+
+
 def replay_ops(
-    statuses: list[FlightStatus], airports: set[str], window: tuple[datetime, datetime]
+    statuses: list[FlightStatus],
+    airports: set[str],
+    window: tuple[datetime, datetime],
+    hit: frozenset[tuple[str, datetime]] = frozenset(),
 ) -> tuple[OpsSeen, ...]:
-    """Run the status feed through a fresh ops engine; an alert is about the storm when it is inside
-    ``window`` and its disrupted flights touch one of the storm's ``airports``."""
+    """Run the status feed through a fresh ops engine; an alert is about the storm when one of its
+    disrupted flights is storm-hit in the simulator's truth (``hit``: a long-haul flight due to land in
+    the storm is reported hours before it starts), or when it is inside ``window`` and its disrupted
+    flights touch one of the storm's ``airports``."""
     seen = []
     for alert in FlightStatusEngine().process_batch(statuses):
         if not alert.is_new:
             continue
         signal = alert.signal
-        true = bool(signal.airports & airports) and window[0] <= signal.at <= window[1]
-        seen.append(OpsSeen(signal.at, signal.airport, signal.described(), true))
+        near = bool(signal.airports & airports) and window[0] <= signal.at <= window[1]
+        seen.append(
+            OpsSeen(signal.at, signal.airport, signal.described(), near or hit_any(signal.flights, hit))
+        )
     return tuple(seen)
 
 
@@ -262,33 +252,28 @@ def replay(
     start = to_naive_utc(world.config.start)
     onset = start + timedelta(hours=world.disruption.start_h)
     end = start + timedelta(hours=world.disruption.end_h)
-    marks = {*world.disruption.airports, *world.disruption.routes}
-    failures = {
-        pair for failure in world.failures for pair in failure.segment if pair[0] in ("route", "airport")
-    }
+    window = (onset - lead, end + grace)
     payloads, statuses = world_payloads(world), world_flight_statuses(world)
+    truth = Truth(
+        frozenset({*world.disruption.airports, *world.disruption.routes}),
+        window,
+        frozenset(
+            f"{k}:{v}" for failure in world.failures for k, v in failure.segment if k in ("route", "airport")
+        ),
+        tuple(statuses),
+        storm_hit_flights(world),
+    )
     engine, enricher = SpikeEngine(), StreamEnricher()
     seen: list[AlertSeen] = []
     for minute in _by_minute(payloads):
         for outcome in engine.process_batch(enricher.enrich(minute)):
-            if not outcome.decision.is_new:
-                continue
-            labels = [label for label, _ in outcome.context.top_entities]
-            entities = tuple(label.split(":", 1)[1] for label in labels)
-            topics = [c for c, _ in outcome.context.top_categories] + [outcome.signal.key.topic or ""]
-            worded = any(word in topic for topic in topics for word in DISRUPTION_WORDS)
-            about = worded or bool(marks.intersection(entities))
-            at = outcome.trigger.occurred_at
-            true = about and onset - lead <= at <= end + grace
-            name = outcome.signal.key.name
-            planted = not true and any(f"{kind}:{value}" in name for kind, value in failures)
-            flights = explained_by(statuses, labels, at) if worded and not (true or planted) else ()
-            flight = flights[0].describe() if flights else None
-            topic = outcome.signal.key.topic
-            seen.append(AlertSeen(at, name, topic, entities, true, planted, flight, tuple(labels)))
+            if outcome.decision.is_new:
+                labels = [label for label, _ in outcome.context.top_entities]
+                categories = [c for c, _ in outcome.context.top_categories]
+                at, key = outcome.trigger.occurred_at, outcome.signal.key.name
+                seen.append(judge(truth, at, key, categories, labels))
     effect = storm_effect(world, lead, grace)
-    window = (onset - lead, end + grace)
-    ops = replay_ops(statuses, set(world.disruption.airports), window)
+    ops = replay_ops(statuses, set(world.disruption.airports), window, truth.hit)
     chance = chance_match(seen, statuses, window)
     return ReplayResult(
         onset,
