@@ -100,3 +100,18 @@ def test_a_megabyte_of_digits_and_separators_is_redacted_in_bounded_time() -> No
         shown = show(text, audience)
         assert shown.endswith("more characters]") and len(shown) < 110_000
     assert len(find_pii(text[:200_000], model=False)) > 100  # the whole scan still runs, bounded
+
+
+def test_the_model_never_reads_a_long_unbroken_run() -> None:
+    # spaCy's tokenizer is quadratic in a token's length (20,000 '%' took 38 s, holding the GIL), so runs
+    # no name can be are blanked out, keeping every offset.
+    text = "Dear John Smith, " + "%" * 20_000 + "@ regards, Ann Lee"
+    seen = pii_ner._for_model(text)
+    assert len(seen) == len(text) and "%" not in seen
+    assert seen.startswith("Dear John Smith, ") and seen.endswith(" regards, Ann Lee")
+
+
+@needs_model
+@pytest.mark.timeout(60)
+def test_the_model_finishes_on_a_long_punctuation_run() -> None:
+    assert pii_ner.person_spans("%" * 20_000 + "@ thanks, from John Smith") is not None

@@ -33,6 +33,15 @@ GREETING_RE = re.compile(
     r"hola|bonjour|hallo|ciao|gracias|merci|danke))[\s,.:]{1,3}$"
 )
 _LOCK = threading.Lock()
+# spaCy's tokenizer peels affixes off a token one character at a time, re-matching the rest each time: a
+# 20,000-character run of punctuation took 38 s, holding the GIL (the whole server stalls). No name is
+# that long, so such runs are blanked out (same length: offsets stay true) before the model reads a text.
+_LONG_RUN = re.compile(r"\S{40,}")
+
+
+def _for_model(text: str) -> str:
+    text = text[:NER_MAX_CHARS]
+    return _LONG_RUN.sub(lambda match: " " * len(match.group()), text)
 
 
 def _model_folder() -> Path | None:
@@ -106,7 +115,7 @@ def person_spans(text: str) -> list[PiiSpan]:
     if model is None or not text:
         return []
     with _LOCK:
-        doc = model(text[:NER_MAX_CHARS])
+        doc = model(_for_model(text))
     return _spans(doc)
 
 
@@ -116,5 +125,5 @@ def person_spans_many(texts: list[str], batch_size: int = 64) -> list[list[PiiSp
     if model is None:
         return [[] for _ in texts]
     with _LOCK:
-        docs = list(model.pipe((t[:NER_MAX_CHARS] for t in texts), batch_size=batch_size))
+        docs = list(model.pipe((_for_model(t) for t in texts), batch_size=batch_size))
     return [_spans(doc) for doc in docs]
