@@ -105,7 +105,7 @@ def test_a_megabyte_of_digits_and_separators_is_redacted_in_bounded_time() -> No
 def test_the_model_never_reads_a_long_unbroken_run() -> None:
     # spaCy's tokenizer is quadratic in a token's length (20,000 '%' took 38 s, holding the GIL), so runs
     # no name can be are blanked out, keeping every offset.
-    text = "Dear John Smith, " + "%" * 20_000 + "@ regards, Ann Lee"
+    text = "Dear John Smith, " + "%" * 5_000 + "@ regards, Ann Lee"
     seen = pii_ner._for_model(text)
     assert len(seen) == len(text) and "%" not in seen
     assert seen.startswith("Dear John Smith, ") and seen.endswith(" regards, Ann Lee")
