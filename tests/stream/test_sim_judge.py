@@ -30,6 +30,7 @@ TRUTH = Truth(
     failures=frozenset({"airport:AMS", "route:MAD-FCO", "route:JFK-LHR", "airport:CDG"}),
     statuses=(*LONG_HAUL, CANCELLED, RANDOM),
     hit=frozenset((f.flight, f.scheduled) for f in (*LONG_HAUL, CANCELLED)),
+    whole=frozenset({"airport:AMS", "route:MAD-FCO"}),  # JFK-LHR's failure is its business cabin only
 )
 
 
@@ -47,6 +48,9 @@ def test_an_alert_about_a_planted_failure_is_that_failure_inside_the_storm_too()
     # the failing place named only further down the entities does not make it the failure
     later = judge(TRUTH, at, "topic:in_flight", ["in_flight"], ["airport:LHR", "route:MAD-FCO"])
     assert later.verdict == "storm"
+    # seed 61: refunds naming JFK-LHR first, whose failure is its business cabin, not the route: the storm
+    refunds = judge(TRUTH, at, "topic:refunds", ["refunds"], ["route:JFK-LHR", "airport:LHR"])
+    assert refunds.verdict == "storm"
 
 
 def test_an_alert_on_a_storm_hit_flight_is_the_storm_before_its_window() -> None:

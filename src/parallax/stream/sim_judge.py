@@ -50,14 +50,16 @@ class OpsSeen:
 @dataclass(frozen=True)
 class Truth:
     """What the judge reads from the simulator: the storm's airports and routes and its window (with the
-    lead and grace), the planted failures' places (``route:MAD-FCO``), the flight-status feed and which of
-    its flights the storm hit."""
+    lead and grace), the planted failures' places (``route:MAD-FCO``; ``whole``: those that are a failure by
+    themselves, not a route's business cabin or an airport's gold members), the flight-status feed and
+    which of its flights the storm hit."""
 
     marks: frozenset[str]
     window: tuple[datetime, datetime]
     failures: frozenset[str]
     statuses: tuple[FlightStatus, ...] = ()
     hit: frozenset[tuple[str, datetime]] = frozenset()
+    whole: frozenset[str] = frozenset()
 
 
 def judge(
@@ -67,7 +69,8 @@ def judge(
     first, ``route:LHR-MAD``).
 
     A planted failure first: an alert that names a failing route or airport (in its key, or as its first
-    place) with a topic that is not a disruption is about that failure, even inside the storm's window
+    place where that place is the whole failure) with a topic that is not a disruption is about that
+    failure, even inside the storm's window
     (seed 202's in-flight alert on the old aircraft of MAD-FCO, which serves the storm's FCO). Then the
     storm: a delay or cancellation topic or a storm place inside the window, or a disrupted flight the
     alert names that the storm hit (a long-haul flight cancelled hours before it was due to land in the
@@ -80,7 +83,7 @@ def judge(
     worded = any(_disruption(t) for t in [*categories, topic or ""])
     named = any(place in key for place in truth.failures)
     first_place = next((label for label in labels if label.split(":", 1)[0] in ("route", "airport")), None)
-    failure = (named or first_place in truth.failures) and not _disruption(main)
+    failure = (named or first_place in truth.whole) and not _disruption(main)
     flights = explained_by(truth.statuses, labels, at) if worded and not failure else ()
     about = worded or bool(truth.marks.intersection(entities))
     inside = truth.window[0] <= at <= truth.window[1]

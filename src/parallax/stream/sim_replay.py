@@ -254,14 +254,14 @@ def replay(
     end = start + timedelta(hours=world.disruption.end_h)
     window = (onset - lead, end + grace)
     payloads, statuses = world_payloads(world), world_flight_statuses(world)
+    places = [[f"{k}:{v}" for k, v in f.segment if k in ("route", "airport")] for f in world.failures]
     truth = Truth(
         frozenset({*world.disruption.airports, *world.disruption.routes}),
         window,
-        frozenset(
-            f"{k}:{v}" for failure in world.failures for k, v in failure.segment if k in ("route", "airport")
-        ),
+        frozenset(p for failure in places for p in failure),
         tuple(statuses),
         storm_hit_flights(world),
+        frozenset(p[0] for p, f in zip(places, world.failures, strict=True) if len(f.segment) == 1 and p),
     )
     engine, enricher = SpikeEngine(), StreamEnricher()
     seen: list[AlertSeen] = []
