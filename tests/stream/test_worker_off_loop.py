@@ -49,7 +49,7 @@ def _payload(n: int) -> dict[str, Any]:
     }
 
 
-async def _scenario(enricher: GatedEnricher) -> tuple[bool, int]:
+async def _scenario(enricher: GatedEnricher, stop_while_enriching: bool = False) -> tuple[bool, int]:
     bus = InProcessBus()
     worker = StreamWorker(bus, None, enricher, checkpoint_every=1e9)
     stop = asyncio.Event()
@@ -61,7 +61,16 @@ async def _scenario(enricher: GatedEnricher) -> tuple[bool, int]:
         await asyncio.sleep(0.01)
     # The loop runs this line while the enricher is still held: the loop was not blocked by it.
     loop_answered_while_enriching = not enricher.returned
+    if stop_while_enriching:
+        stop.set()
+        stats = await running  # returns without waiting for the held batch
+        enricher.release.set()
+        return loop_answered_while_enriching, stats.processed
     enricher.release.set()
+    for _ in range(3000):
+        if worker.stats.processed:
+            break
+        await asyncio.sleep(0.01)
     stop.set()
     stats = await running
     return loop_answered_while_enriching, stats.processed
@@ -73,3 +82,10 @@ def test_enrichment_runs_off_the_loop_and_the_loop_keeps_answering() -> None:
     assert answered
     assert processed == 1
     assert enricher.threads and enricher.threads[0] is not threading.main_thread()
+
+
+def test_a_stop_does_not_wait_for_the_batch_being_enriched() -> None:
+    # The held batch is left unacknowledged (the broker delivers it again; the store keeps it).
+    enricher = GatedEnricher()
+    answered, processed = asyncio.run(_scenario(enricher, stop_while_enriching=True))
+    assert answered and processed == 0

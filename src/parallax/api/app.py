@@ -28,6 +28,7 @@ def create_app(
     live: bool = False,
     nats_url: str | None = None,
     tier: str = "fast",
+    enrich_workers: int = 0,
 ) -> FastAPI:
     """Build the app over ``database_url``; migrations run first unless told otherwise.
 
@@ -41,7 +42,7 @@ def create_app(
     if live:
         from parallax.api.live import live_lifespan
 
-        lifespan = live_lifespan(nats_url, tier)
+        lifespan = live_lifespan(nats_url, tier, enrich_workers)
     # /docs and /redoc come from parallax.api.docs (served offline, under the CSP), not FastAPI's CDN pages.
     app = FastAPI(title="Parallax", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.add_middleware(SecurityHeaders, style_hashes=plotly_style_hashes())

@@ -1,14 +1,15 @@
 """``parallax bench api``: does one hostile client slow everyone else down?
 
-A live server (``parallax serve --live``: API and stream worker in one process, as deployed) runs on a
-loopback port over a throwaway SQLite store. A probe client sends, at a steady pace, what every user sends:
-``GET /v1/health`` and a normal ingest of five interactions. It does so twice, for the same time each:
-alone ("quiet"), then while an attacker in another process sends pathological requests back to back
-("attacked"): texts built to make regular expressions backtrack, a text of 5 MB, a 40 MB body, dates in
-2099 and year 1, a batch of 1,000 long texts to enrich, rows that are not objects, broken JSON. The figures
-are the probe's latency percentiles in each phase, their ratio (the same machine and process, so the noise
-of a shared box cancels), what the attacker's requests got back, and how long the server took to exit on
-SIGTERM right after the attack. Target: p99 under 200 ms for both probes while attacked.
+A live server (``parallax serve`` as deployed: the API, the stream worker, and the models in a process of
+their own) runs on a loopback port over a throwaway SQLite store. A probe client sends, at a steady pace,
+what every user sends: ``GET /v1/health`` and a normal ingest of five interactions. It does so twice, for
+the same time each: alone ("quiet"), then while an attacker in another process, holding another
+workspace's key, sends pathological requests back to back ("attacked"): texts built to make regular
+expressions backtrack, a text of 5 MB, a 40 MB body, dates in 2099 and year 1, a batch of 1,000 long texts
+to enrich, rows that are not objects, broken JSON. The figures are the probe's latency percentiles in each
+phase, their ratio (the same machine and process, so the noise of a shared box cancels), what the
+attacker's requests got back, and how long the server took to exit on SIGTERM right after the attack.
+Target: p99 under 200 ms for both probes while attacked.
 """
 
 from __future__ import annotations
@@ -58,16 +59,19 @@ class ApiFigures:
     stop_seconds: float | None
 
 
-def _store(folder: Path) -> tuple[str, str]:
+def _store(folder: Path) -> tuple[str, str, str]:
+    """The store's URL and two API keys: the probe's workspace and the attacker's (another tenant)."""
     url = f"sqlite:///{folder / 'bench-api.sqlite'}"
     engine = make_engine(url)
     upgrade(engine)
+    keys = []
     with make_sessionmaker(engine)() as session:
-        ensure_workspace(session, "bench")
-        key = create_api_key(session, "bench", "bench")
+        for workspace in ("probe", "attacker"):
+            ensure_workspace(session, workspace)
+            keys.append(create_api_key(session, workspace, "bench"))
         session.commit()
     engine.dispose()
-    return url, key
+    return url, keys[0], keys[1]
 
 
 def _row(external_id: str, text: str, occurred_at: str | None = None) -> dict[str, Any]:
@@ -158,7 +162,7 @@ def _attack(base: str, key: str, stop: Any, counts: Any) -> None:
 
 def run(seconds: float = 20.0, pace: float = 0.05, live: bool = True) -> ApiFigures:
     with tempfile.TemporaryDirectory() as folder:
-        url, key = _store(Path(folder))
+        url, key, attacker_key = _store(Path(folder))
         with running_server(url, live=live) as server:
             headers = {"Authorization": f"Bearer {key}"}
             with httpx.Client(base_url=server.base, headers=headers, timeout=60) as client:
@@ -168,7 +172,7 @@ def run(seconds: float = 20.0, pace: float = 0.05, live: bool = True) -> ApiFigu
                 context = multiprocessing.get_context("spawn")
                 with context.Manager() as manager:
                     stop, counts = manager.Event(), manager.dict()
-                    attacker = context.Process(target=_attack, args=(server.base, key, stop, counts))
+                    attacker = context.Process(target=_attack, args=(server.base, attacker_key, stop, counts))
                     attacker.start()
                     try:
                         _probe(client, attacked, seconds, pace, "attacked")
@@ -185,9 +189,10 @@ def markdown(figures: ApiFigures) -> str:
     lines = [
         "## API under a hostile client (`parallax bench api`)",
         "",
-        f"`parallax serve --live` (API and stream worker in one process, SQLite, 127.0.0.1); a probe sends "
-        f"`GET /v1/health` and a 5-row ingest alternately every 50 ms, {figures.seconds:.0f} s alone, then "
-        f"{figures.seconds:.0f} s while another process sends pathological requests back to back. "
+        f"`parallax serve` (API and live worker as deployed: models in one process of their own, SQLite, "
+        f"127.0.0.1); a probe sends `GET /v1/health` and a 5-row ingest alternately every 50 ms, "
+        f"{figures.seconds:.0f} s alone, then {figures.seconds:.0f} s while another process, with another "
+        f"workspace's key, sends pathological requests back to back. "
         f"Target: p99 under {TARGET_MS:.0f} ms for both probes while attacked.",
         "",
         "| probe | phase | n | p50 ms | p95 ms | p99 ms | max ms | p99 attacked / quiet |",

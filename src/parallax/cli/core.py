@@ -55,6 +55,12 @@ def serve(
         str | None, typer.Option(help="Use NATS JetStream at this URL as the bus (default: in-process).")
     ] = None,
     tier: Annotated[str | None, typer.Option(help="Enrichment tier of the live worker.")] = None,
+    enrich_workers: Annotated[
+        int,
+        typer.Option(
+            min=0, max=16, help="Processes that run the live worker's models (0: inside the server process)."
+        ),
+    ] = 1,
     database_url: DbOption = None,
 ) -> None:
     """Serve the API (OpenAPI at /docs) and the dashboard until Ctrl-C; with --live, the stream too.
@@ -75,6 +81,7 @@ def serve(
         live=live,
         nats_url=nats_url,
         tier=tier or ctx.settings.sentiment_tier,
+        enrich_workers=enrich_workers,
     )
 
 
@@ -82,14 +89,21 @@ GRACEFUL_EXIT_S = 3
 
 
 def run_server(
-    database_url: str, host: str, port: int, secret: str, live: bool, nats_url: str | None, tier: str
+    database_url: str,
+    host: str,
+    port: int,
+    secret: str,
+    live: bool,
+    nats_url: str | None,
+    tier: str,
+    enrich_workers: int = 1,
 ) -> None:
     """Build the app with ``secret`` as its session signing key and serve it with uvicorn."""
     import uvicorn
 
     from parallax.api.app import create_app
 
-    app = create_app(database_url, live=live, nats_url=nats_url, tier=tier)
+    app = create_app(database_url, live=live, nats_url=nats_url, tier=tier, enrich_workers=enrich_workers)
     app.state.web_secret = secret
     # On SIGTERM, open connections (a dashboard's live event stream never ends by itself) get a few seconds,
     # then the worker checkpoints and the process exits.

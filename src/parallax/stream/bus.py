@@ -8,7 +8,9 @@ apply back-pressure: ``publish`` waits when the consumer is behind.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,30 +63,69 @@ async def _noop() -> None:
 
 
 class InProcessBus:
-    """A bounded asyncio queue: ``publish`` waits when ``maxsize`` messages are waiting (back-pressure)."""
+    """A bounded in-memory queue with back-pressure per workspace.
 
-    def __init__(self, maxsize: int = 10_000) -> None:
-        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=maxsize)
+    ``publish`` waits while ``maxsize`` messages wait in all, or ``per_workspace`` of its own workspace's:
+    a workspace that floods the live path (a backfill, a hostile client) waits for its own backlog to
+    drain, while every other workspace's messages still go straight in. Order is kept within a workspace.
+    """
+
+    def __init__(self, maxsize: int = 100_000, per_workspace: int = 10_000) -> None:
+        self.maxsize = maxsize
+        self.per_workspace = min(per_workspace, maxsize)
+        self._messages: deque[dict[str, Any]] = deque()
+        self._pending: Counter[str] = Counter()  # workspace -> messages waiting
+        self._changed = asyncio.Condition()
+
+    def _has_room(self, workspace: str, count: int) -> bool:
+        return (
+            len(self._messages) + count <= self.maxsize
+            and self._pending[workspace] + count <= self.per_workspace
+        )
 
     async def publish(self, payload: dict[str, Any]) -> None:
-        await self._queue.put(payload)
+        await self.publish_many([payload])
 
     async def publish_many(self, payloads: list[dict[str, Any]]) -> None:
-        for payload in payloads:
-            await self._queue.put(payload)
+        """Each run of one workspace's messages (up to ``per_workspace`` of them) goes in whole once there is
+        room for all of it: a publish cancelled while it waits has put nothing of that run in."""
+        async with self._changed:
+            for workspace, run in _runs(payloads, self.per_workspace):
+                room = functools.partial(self._has_room, workspace, len(run))
+                await self._changed.wait_for(room)
+                self._messages.extend(run)
+                self._pending[workspace] += len(run)
+                self._changed.notify_all()
 
     async def fetch(self, max_messages: int, timeout: float) -> list[Delivery]:
-        try:
-            first = await asyncio.wait_for(self._queue.get(), timeout)
-        except TimeoutError:
-            return []
-        batch = [first]
-        while len(batch) < max_messages and not self._queue.empty():
-            batch.append(self._queue.get_nowait())
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._messages)), timeout)
+            except TimeoutError:
+                return []
+            batch = [self._messages.popleft() for _ in range(min(max_messages, len(self._messages)))]
+            for payload in batch:
+                workspace = str(payload.get("workspace_id", ""))
+                self._pending[workspace] -= 1
+                if self._pending[workspace] <= 0:
+                    del self._pending[workspace]
+            self._changed.notify_all()
         return [Delivery(p, natural_key(p), _noop) for p in batch]
 
     def pending(self) -> int:
-        return self._queue.qsize()
+        return len(self._messages)
 
     async def close(self) -> None:
         return None
+
+
+def _runs(payloads: list[dict[str, Any]], longest: int) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Consecutive messages of one workspace, at most ``longest`` a run."""
+    runs: list[tuple[str, list[dict[str, Any]]]] = []
+    for payload in payloads:
+        workspace = str(payload.get("workspace_id", ""))
+        if runs and runs[-1][0] == workspace and len(runs[-1][1]) < longest:
+            runs[-1][1].append(payload)
+        else:
+            runs.append((workspace, [payload]))
+    return runs

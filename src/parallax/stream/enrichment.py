@@ -300,7 +300,14 @@ class PooledEnricher:
         return self._assemble(payloads, chunks, parts)
 
     def close(self) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        """Stop the processes now: one busy on a chunk of long texts would otherwise hold the exit for
+        minutes (what it was enriching is left unacknowledged by the worker, and delivered again)."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())  # no public handle
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
 
 _WORKER_ENRICHER: StreamEnricher | None = None

@@ -20,8 +20,10 @@ keeps answering (health checks, ingest, SIGTERM) however heavy a batch is.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import pickle
+import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
@@ -57,6 +59,11 @@ RulesSource = Callable[[], dict[str, tuple[Rule, ...]]]  # workspace -> its edit
 TaxonomySource = Callable[[], dict[str, "TaxonomyChoice"]]  # workspace -> its complaint taxonomy
 P = ParamSpec("P")
 R = TypeVar("R")
+ENRICH_CHUNK = 16  # texts enriched between two looks at whether the worker is stopping
+
+
+class Stopped(Exception):
+    """The worker stopped while this batch was being enriched: it is left unacknowledged."""
 
 
 @dataclass
@@ -230,6 +237,7 @@ class StreamWorker:
         self._inflight: deque[tuple[list[Delivery], asyncio.Future[list[SignalEvent]]]] = deque()
         # One thread runs the CPU and database work in order (the engine is not shared between threads).
         self._cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-stream")
+        self._stopping = threading.Event()
 
     async def _off_loop(self, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``work`` on the worker's thread, so the event loop (and the API on it) keeps answering."""
@@ -270,8 +278,13 @@ class StreamWorker:
         return asyncio.ensure_future(self._off_loop(self._enrich_here, fresh))
 
     def _enrich_here(self, payloads: list[dict[str, Any]]) -> list[SignalEvent]:
+        """Enrich in chunks, giving up between two when the worker is stopping (raises ``Stopped``)."""
         cpu = time.process_time()
-        events = self.enricher.enrich(payloads)
+        events: list[SignalEvent] = []
+        for start in range(0, len(payloads), ENRICH_CHUNK):
+            if self._stopping.is_set():
+                raise Stopped
+            events.extend(self.enricher.enrich(payloads[start : start + ENRICH_CHUNK]))
         self.stats.charge("enrich", cpu)
         return events
 
@@ -324,14 +337,20 @@ class StreamWorker:
             if self.on_alert is not None:
                 self.on_alert(recorded, outcome)
 
-    async def checkpoint(self) -> None:
+    async def checkpoint(self, drop_inflight: bool = False) -> None:
         """Write deferred alert updates, save the engine, then acknowledge everything it covers.
 
         The engine is pickled here (a consistent snapshot); writing and fsyncing the file happens in a
-        thread, so the event loop (an in-process publisher, the API) is not held up by the disk.
+        thread, so the event loop (an in-process publisher, the API) is not held up by the disk. With
+        ``drop_inflight`` (stopping) batches still being enriched are left unacknowledged instead of
+        awaited: the broker delivers them again, and the store keeps them for the batch enrichment.
         """
         while self._inflight:  # a checkpoint covers every batch fetched so far
-            await self._finish(*self._inflight.popleft())
+            deliveries, enriching = self._inflight.popleft()
+            if drop_inflight:
+                enriching.cancel()
+                continue
+            await self._finish(deliveries, enriching)
         cpu = time.process_time()
         if self.sink is not None:
             self._report(await self._off_loop(self.sink.flush))
@@ -360,11 +379,23 @@ class StreamWorker:
             setter(await asyncio.to_thread(self.taxonomies))
 
     async def run(self, stop: asyncio.Event) -> WorkerStats:
+        """Process until ``stop`` is set. A stop that comes while a batch is being enriched or detected does
+        not wait for it (a batch of long texts can take minutes): that batch is left unacknowledged, the
+        state as of the last finished batch is checkpointed, and the worker returns within seconds."""
+        stopped = False
         try:
             await self.refresh_rules()
+            stopping = asyncio.ensure_future(stop.wait())
             while not stop.is_set():
-                await self.step()
-            await self.checkpoint()
+                stepping = asyncio.ensure_future(self.step())
+                await asyncio.wait({stepping, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                if not stepping.done():
+                    stopped = True
+                    self._stopping.set()  # the enrichment thread gives up between chunks
+                    stepping.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Stopped):
+                        await stepping
+            await self.checkpoint(drop_inflight=stopped)
             if self.sink is not None:
                 await self.sink.drain()
         finally:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 
 from parallax.api.deps import CallerDep, SessionDep
 from parallax.api.errors import KEYED, errors
-from parallax.api.live import stream_payloads
+from parallax.api.live import LIVE_PUBLISH_WAIT_S, publish_within, stream_payloads
 from parallax.api.types import SinceQuery, UntilQuery, UtcDatetime
 from parallax.enrich.pii import redact
 from parallax.ingest.service import MAX_BATCH, ingest_batch
@@ -49,6 +49,11 @@ class BatchReport(BaseModel):
     duplicates: int
     rejected: list[dict[str, Any]]
     ids: list[int]
+    live_deferred: int = Field(
+        0,
+        description="Accepted rows the live detectors did not get because this workspace's live backlog "
+        "stayed full (they are stored and scored by the batch enrichment).",
+    )
 
 
 @router.post("", response_model=BatchReport, responses=errors(400, 413))
@@ -61,14 +66,16 @@ def post_interactions(batch: Batch, caller: CallerDep, session: SessionDep, requ
     window = _date_bounds(request).at(utcnow())
     outcome = ingest_batch(session, caller.workspace_id, batch.interactions, window=window)
     session.commit()  # acknowledged rows are durable before anyone downstream sees them
-    bus = request.app.state.bus
+    bus, deferred = request.app.state.bus, 0
     if bus is not None and outcome.inserted_rows:
-        from_thread.run(bus.publish_many, stream_payloads(caller.workspace_id, outcome.inserted_rows))
+        payloads = stream_payloads(caller.workspace_id, outcome.inserted_rows)
+        deferred = from_thread.run(publish_within, bus, payloads, LIVE_PUBLISH_WAIT_S)
     return BatchReport(
         accepted=outcome.inserted,
         duplicates=outcome.duplicates,
         rejected=[e.as_dict() for e in outcome.rejected],
         ids=outcome.inserted_ids,
+        live_deferred=deferred,
     )
 
 
