@@ -25,6 +25,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from annotated_types import Ge, Le
 from fastapi import Query
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
@@ -73,3 +74,10 @@ QueryDatetime = Annotated[
 ]
 SinceQuery = Annotated[QueryDatetime | None, Query(description=f"From (inclusive). {QUERY_DATETIME_HELP}")]
 UntilQuery = Annotated[QueryDatetime | None, Query(description=f"Until (exclusive). {QUERY_DATETIME_HELP}")]
+
+
+# A row id as the store can hold it (a 64-bit signed integer): a larger number in a path, query or body is a
+# 422, not an overflow inside the database driver.
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, Ge(1), Le(MAX_ROW_ID)]
+Cursor = Annotated[int, Ge(0), Le(MAX_ROW_ID)]

@@ -18,7 +18,7 @@ from sse_starlette.sse import EventSourceResponse
 from parallax.alerts import repository, service
 from parallax.api.deps import CallerDep, SessionDep, session_factory
 from parallax.api.errors import KEYED, errors
-from parallax.api.types import UtcDatetime
+from parallax.api.types import Cursor, RowId, UtcDatetime
 from parallax.kit.clock import utcnow
 from parallax.kit.db import session_scope
 from parallax.store.models import Alert
@@ -78,7 +78,7 @@ def list_alerts(
 async def live_feed(
     request: Request,
     caller: CallerDep,
-    after_id: int = 0,
+    after_id: Cursor = 0,
     limit: int | None = Query(None, ge=1, description="stop after this many events (tests, scripts)"),
 ) -> EventSourceResponse:
     """Server-sent events: ``alert`` for each new or updated alert, then every change as it happens."""
@@ -105,22 +105,22 @@ async def live_feed(
 
 
 @router.get("/{alert_id}", response_model=AlertOut, responses=errors(404))
-def get_alert(alert_id: int, caller: CallerDep, session: SessionDep) -> AlertOut:
+def get_alert(alert_id: RowId, caller: CallerDep, session: SessionDep) -> AlertOut:
     return AlertOut.of(repository.get_alert(session, caller.workspace_id, alert_id))
 
 
 @router.post("/{alert_id}/ack", response_model=AlertOut, responses=errors(400, 413, 404, 409))
-def acknowledge(alert_id: int, body: ActorIn, caller: CallerDep, session: SessionDep) -> AlertOut:
+def acknowledge(alert_id: RowId, body: ActorIn, caller: CallerDep, session: SessionDep) -> AlertOut:
     return AlertOut.of(service.acknowledge(session, caller.workspace_id, alert_id, body.by, utcnow()))
 
 
 @router.post("/{alert_id}/resolve", response_model=AlertOut, responses=errors(400, 413, 404, 409))
-def resolve(alert_id: int, body: ActorIn, caller: CallerDep, session: SessionDep) -> AlertOut:
+def resolve(alert_id: RowId, body: ActorIn, caller: CallerDep, session: SessionDep) -> AlertOut:
     return AlertOut.of(service.resolve(session, caller.workspace_id, alert_id, body.by, utcnow()))
 
 
 @router.post("/{alert_id}/escalate", response_model=CaseRef, responses=errors(400, 413, 404))
-def escalate(alert_id: int, body: EscalateIn, caller: CallerDep, session: SessionDep) -> CaseRef:
+def escalate(alert_id: RowId, body: EscalateIn, caller: CallerDep, session: SessionDep) -> CaseRef:
     """Open a case for the alert routed to a team (or attach to the case already open for it)."""
     case = service.escalate(session, caller.workspace_id, alert_id, body.by, body.queue)
     return CaseRef(case_id=case.id, queue=case.queue, status=case.status, priority=case.priority)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from parallax.api.deps import CallerDep, SessionDep
 from parallax.api.errors import KEYED, errors
-from parallax.api.types import UtcDatetime
+from parallax.api.types import RowId, UtcDatetime
 from parallax.identity import repository as repo
 from parallax.identity.merges import merge, unmerge
 from parallax.identity.profile import build_profile, identifiers
@@ -110,7 +110,7 @@ class ProfileOut(BaseModel):
 
 
 @router.get("/v1/customers/{customer_id}", response_model=ProfileOut, responses=errors(404))
-def get_customer(customer_id: int, caller: CallerDep, session: SessionDep) -> ProfileOut:
+def get_customer(customer_id: RowId, caller: CallerDep, session: SessionDep) -> ProfileOut:
     """The 360 profile; a merged-away id answers with the customer it now belongs to."""
     return ProfileOut.model_validate(asdict(build_profile(session, caller.workspace_id, customer_id)))
 
@@ -118,7 +118,7 @@ def get_customer(customer_id: int, caller: CallerDep, session: SessionDep) -> Pr
 @router.get(
     "/v1/customers/{customer_id}/identifiers", response_model=list[IdentifierOut], responses=errors(404)
 )
-def get_identifiers(customer_id: int, caller: CallerDep, session: SessionDep) -> list[IdentifierOut]:
+def get_identifiers(customer_id: RowId, caller: CallerDep, session: SessionDep) -> list[IdentifierOut]:
     """Identifiers as redacted displays; the values themselves are only ever stored hashed."""
     canonical = repo.canonical_id(session, caller.workspace_id, customer_id)
     return [
@@ -127,8 +127,8 @@ def get_identifiers(customer_id: int, caller: CallerDep, session: SessionDep) ->
 
 
 class MergeIn(BaseModel):
-    source_id: int
-    target_id: int
+    source_id: RowId
+    target_id: RowId
     reason: str = Field(min_length=1, max_length=2000)
     actor: str = Field(default="api", max_length=200)
 
@@ -176,7 +176,7 @@ def post_merge(body: MergeIn, caller: CallerDep, session: SessionDep) -> EventOu
 
 
 @router.post("/v1/customers/{customer_id}/unmerge", response_model=EventOut, responses=errors(400, 413, 404))
-def post_unmerge(customer_id: int, body: UnmergeIn, caller: CallerDep, session: SessionDep) -> EventOut:
+def post_unmerge(customer_id: RowId, body: UnmergeIn, caller: CallerDep, session: SessionDep) -> EventOut:
     """Undo the merge that folded this customer away (or the latest merge into it); nothing is lost."""
     repo.get_customer(session, caller.workspace_id, customer_id)
     event = unmerge(
@@ -216,7 +216,7 @@ def _case_out(case: Case) -> CaseOut:
 
 
 @router.get("/v1/customers/{customer_id}/cases", response_model=list[CaseOut], responses=errors(404))
-def get_customer_cases(customer_id: int, caller: CallerDep, session: SessionDep) -> list[CaseOut]:
+def get_customer_cases(customer_id: RowId, caller: CallerDep, session: SessionDep) -> list[CaseOut]:
     """The customer's case threads, newest first, with their journey figures."""
     canonical = repo.canonical_id(session, caller.workspace_id, customer_id)
     return [_case_out(c) for c in repo.cases_of_customer(session, caller.workspace_id, canonical)]
@@ -226,7 +226,7 @@ def get_customer_cases(customer_id: int, caller: CallerDep, session: SessionDep)
 def get_cases(
     caller: CallerDep,
     session: SessionDep,
-    customer_id: int | None = None,
+    customer_id: RowId | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[CaseOut]:
     """Case threads, newest first; ``customer_id`` narrows to one customer (merges followed)."""

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, WithJsonSchema
 from parallax.api.deps import CallerDep, SessionDep
 from parallax.api.errors import KEYED, errors
 from parallax.api.live import LIVE_PUBLISH_WAIT_S, publish_within, stream_payloads
-from parallax.api.types import SinceQuery, UntilQuery, UtcDatetime
+from parallax.api.types import Cursor, SinceQuery, UntilQuery, UtcDatetime
 from parallax.enrich.pii import redact
 from parallax.ingest.service import MAX_BATCH, ingest_batch
 from parallax.ingest.window import DateBounds
@@ -123,7 +123,7 @@ def get_interactions(
     until: UntilQuery = None,
     segment_key: str | None = None,
     segment_value: str | None = None,
-    cursor: int | None = None,
+    cursor: Cursor | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> InteractionPage:
     """Newest first; pass ``next_cursor`` back as ``cursor`` for the next page."""

@@ -55,6 +55,9 @@ class HiddenFailureOut(BaseModel):
     q_value: float
     impact: float
     explains: list[str] = []
+    mainly: str | None = Field(
+        None, description="A narrower flagged segment this one is mainly about: the cause to look at first."
+    )
 
 
 class HiddenOut(BaseModel):
