@@ -235,20 +235,30 @@ class StreamWorker:
         # while this process runs the detectors on the previous one (1: one batch at a time).
         self.depth = depth
         self._inflight: deque[tuple[list[Delivery], asyncio.Future[list[SignalEvent]]]] = deque()
-        # One thread runs the CPU and database work in order (the engine is not shared between threads).
-        self._cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-stream")
+        # One thread detects, writes alerts and checkpoints, in order (the engine is never shared between
+        # threads); another enriches (one batch at a time), so a stop's checkpoint never waits behind a
+        # batch of long texts, and enrichment of the next batch overlaps detection of this one.
+        self._cpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-detect")
+        self._enriching = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parallax-enrich")
         self._stopping = threading.Event()
 
     async def _off_loop(self, work: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run ``work`` on the worker's thread, so the event loop (and the API on it) keeps answering."""
+        """Run ``work`` on the detection thread, so the event loop (and the API on it) keeps answering."""
+        return await self._run_in(self._cpu, lambda: work(*args, **kwargs))
+
+    async def _run_in(self, pool: ThreadPoolExecutor, work: Callable[[], R]) -> R:
         loop = asyncio.get_running_loop()
         if self.sink is not None:
             self.sink.attach(loop)
-        return await loop.run_in_executor(self._cpu, lambda: work(*args, **kwargs))
+        return await loop.run_in_executor(pool, work)
 
     def close(self) -> None:
-        """Stop the worker's thread (after ``run``; a worker driven by ``step`` calls it when done)."""
-        self._cpu.shutdown(wait=True)
+        """Stop the worker's threads (after ``run``; a worker driven by ``step`` calls it when done). It does
+        not wait on the event loop: a chunk still being enriched ends by itself (at most ``ENRICH_CHUNK``
+        texts) and its result is dropped."""
+        self._stopping.set()
+        self._enriching.shutdown(wait=False, cancel_futures=True)
+        self._cpu.shutdown(wait=False, cancel_futures=True)
 
     async def step(self, timeout: float = 0.2) -> int:
         """Fetch a batch and start enriching it; detect on the oldest batch in flight when ``depth`` are,
@@ -275,7 +285,7 @@ class StreamWorker:
         pooled = getattr(self.enricher, "enrich_async", None)
         if pooled is not None:
             return asyncio.ensure_future(pooled(fresh))
-        return asyncio.ensure_future(self._off_loop(self._enrich_here, fresh))
+        return asyncio.ensure_future(self._run_in(self._enriching, lambda: self._enrich_here(fresh)))
 
     def _enrich_here(self, payloads: list[dict[str, Any]]) -> list[SignalEvent]:
         """Enrich in chunks, giving up between two when the worker is stopping (raises ``Stopped``)."""
