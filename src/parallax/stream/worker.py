@@ -12,9 +12,10 @@ enrichment, feed the per-airport ops detector, and its alerts go to the same sto
 is checkpointed beside the complaint engine's, and a malformed message is logged, counted and acknowledged.
 
 ``run_stream_worker`` is what ``parallax serve`` (or ``parallax stream worker``) runs beside the API. Its
-CPU and database work (enrichment, detection, alert writes, checkpoint pickles) runs on one worker thread,
-in order, never on the event loop: the loop only fetches, hands over and acknowledges, so the API it shares
-keeps answering (health checks, ingest, SIGTERM) however heavy a batch is.
+CPU and database work never runs on the event loop: enrichment has a thread of its own, and detection,
+alert writes and checkpoint pickles run on another, in order. The loop only fetches, hands over and
+acknowledges, so the API it shares keeps answering (health checks, ingest, SIGTERM) however heavy a batch
+is.
 """
 
 from __future__ import annotations
