@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from parallax.api.bench import _store
+from parallax.api.bench import make_store
 from parallax.api.local_server import running_server
 
 EXIT_BOUND_S = 20  # uvicorn's grace period is 3 s; the bound only tells "exits" from "hangs"
@@ -20,7 +20,7 @@ EXIT_BOUND_S = 20  # uvicorn's grace period is 3 s; the bound only tells "exits"
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_a_busy_live_server_exits_on_sigterm(tmp_path: Path) -> None:
-    url, key, _ = _store(tmp_path)
+    url, key, _ = make_store(tmp_path)
     rows = [
         {
             "source": "t",

@@ -114,4 +114,5 @@ def test_the_model_never_reads_a_long_unbroken_run() -> None:
 @needs_model
 @pytest.mark.timeout(60)
 def test_the_model_finishes_on_a_long_punctuation_run() -> None:
-    assert pii_ner.person_spans("%" * 20_000 + "@ thanks, from John Smith") is not None
+    spans = pii_ner.person_spans("%" * 5_000 + "@ thanks, from John Smith")
+    assert all(span.start > 5_000 for span in spans)  # nothing found inside the blanked run

@@ -59,7 +59,7 @@ class ApiFigures:
     stop_seconds: float | None
 
 
-def _store(folder: Path) -> tuple[str, str, str]:
+def make_store(folder: Path) -> tuple[str, str, str]:
     """The store's URL and two API keys: the probe's workspace and the attacker's (another tenant)."""
     url = f"sqlite:///{folder / 'bench-api.sqlite'}"
     engine = make_engine(url)
@@ -162,7 +162,7 @@ def _attack(base: str, key: str, stop: Any, counts: Any) -> None:
 
 def run(seconds: float = 20.0, pace: float = 0.05, live: bool = True) -> ApiFigures:
     with tempfile.TemporaryDirectory() as folder:
-        url, key, attacker_key = _store(Path(folder))
+        url, key, attacker_key = make_store(Path(folder))
         with running_server(url, live=live) as server:
             headers = {"Authorization": f"Bearer {key}"}
             with httpx.Client(base_url=server.base, headers=headers, timeout=60) as client:

@@ -150,8 +150,7 @@ class OnsetDetector(Detector):
         a 0 scores z = 0 against every baseline (0 is the smallest count), so its evidence is 0: each such
         step adds a 0 to the peaks and to the histogram's first bin, and the members take zeros in bulk."""
         exact = min(n, self.span + 1)
-        for i in range(exact):
-            self.update(0.0, start + i * step)
+        super().learn_zeros(exact, start, step)  # one at a time while the sum's window still holds counts
         rest = n - exact
         if rest <= 0:
             return

@@ -181,8 +181,7 @@ class SeasonalZ(Detector):
         """Zeros in bulk: the first two steps as usual (they may set ``_per_slot``), then each slot takes
         as many zeros as the stretch puts in its hour, up to the slot's size."""
         exact = min(n, 2)
-        for i in range(exact):
-            self.learn_one(0.0, start + i * step)
+        super().learn_zeros(exact, start, step)
         rest = n - exact
         if rest <= 0:
             return

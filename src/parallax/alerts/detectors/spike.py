@@ -105,8 +105,7 @@ class SpikeDetector(Detector):
         """A silent stretch of ``n`` steps, at a cost bounded by the detector's memory (a jump of years costs
         what a week does). The same state as ``learn_one(0.0, ...)`` n times."""
         if n <= max(self.spans, default=1) + 1:
-            for i in range(n):
-                self.update(0.0, start + i * step)
+            super().learn_zeros(n, start, step)
             return
         for scale in self._scales:
             scale.learn_zeros(n, start, step)
